@@ -1,0 +1,81 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One set of language settings for every target (the shape hummingbird and swift-configuration use).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "accord",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "accord", targets: ["accord"]),
+        .library(name: "AccordCore", targets: ["AccordCore"]),
+        .library(name: "AccordTracking", targets: ["AccordTracking"]),
+        .library(name: "AccordCrypto", targets: ["AccordCrypto"]),
+        .library(name: "AccordAudit", targets: ["AccordAudit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Pure rules: parties, schemes, labels, agreements, notes, lifecycle, release decision, holdings.
+        .target(
+            name: "AccordCore",
+            resources: [.copy("Bundled")],
+            swiftSettings: swiftSettings
+        ),
+        // Pure maths: ballistic flight, radars, estimation and fusion.
+        .target(name: "AccordTracking", swiftSettings: swiftSettings),
+        // Identities, hybrid signatures, HPKE epoch keys, envelopes, consents, receipts.
+        .target(
+            name: "AccordCrypto",
+            dependencies: [
+                "AccordCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // RFC 9162 Merkle audit log.
+        .target(
+            name: "AccordAudit",
+            dependencies: [
+                "AccordCore",
+                "AccordCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "accord",
+            dependencies: [
+                "AccordCore",
+                "AccordTracking",
+                "AccordCrypto",
+                "AccordAudit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AccordTrackingTests", dependencies: ["AccordTracking"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AccordCryptoTests",
+            dependencies: ["AccordCrypto", "AccordCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AccordAuditTests",
+            dependencies: ["AccordAudit", "AccordCrypto", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

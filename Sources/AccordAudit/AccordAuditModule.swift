@@ -1,0 +1,2 @@
+/// The tamper-evident audit log in the shape of RFC 9162.
+public enum AccordAuditModule {}

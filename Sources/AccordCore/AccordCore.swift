@@ -1,0 +1,2 @@
+/// Parties, classification schemes, labels, agreements, notes, lifecycle and the release decision.
+public enum AccordCoreModule {}

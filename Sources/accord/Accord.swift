@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Accord: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accord",
+        abstract: "Exchange classified military information strictly as the agreements between nations allow.",
+        subcommands: [
+        ]
+    )
+}

@@ -1,0 +1,4 @@
+import Testing
+@testable import AccordAudit
+
+@Test func moduleAuditLinks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import AccordCore
+
+@Test func moduleCoreLinks() { #expect(Bool(true)) }

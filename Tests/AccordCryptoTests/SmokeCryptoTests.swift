@@ -1,0 +1,4 @@
+import Testing
+@testable import AccordCrypto
+
+@Test func moduleCryptoLinks() { #expect(Bool(true)) }

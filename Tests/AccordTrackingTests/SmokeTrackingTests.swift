@@ -1,0 +1,4 @@
+import Testing
+@testable import AccordTracking
+
+@Test func moduleTrackingLinks() { #expect(Bool(true)) }
