@@ -6,6 +6,8 @@ struct Accord: AsyncParsableCommand {
         commandName: "accord",
         abstract: "Exchange classified military information strictly as the agreements between nations allow.",
         subcommands: [
+            PolicyCommand.self,
+            AgreementCommand.self,
             Bench.self,
         ]
     )

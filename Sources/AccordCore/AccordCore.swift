@@ -1,2 +1,0 @@
-/// Parties, classification schemes, labels, agreements, notes, lifecycle and the release decision.
-public enum AccordCoreModule {}
