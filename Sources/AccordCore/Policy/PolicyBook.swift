@@ -77,3 +77,19 @@ public struct PolicyBook: Sendable {
 
     var arrangementHistories: [AgreementHistory] { arrangements.map { histories[$0] } }
 }
+
+extension PolicyBook {
+    /// The holder's level equivalent to `level` of `originator`, mapped through the bilateral
+    /// agreements among `agreements` leg by leg (arrangements are skipped: their legs carry the tables).
+    public func equivalent(of level: ClassificationLevel, originator: PartyCode, holder: PartyCode, agreements: [String]) -> ClassificationLevel? {
+        var current = (party: originator, level: level)
+        for id in agreements {
+            guard let agreement = history(id)?.agreement, case .bilateral = agreement.kind,
+                  let next = agreement.parties.first(where: { $0 != current.party }),
+                  agreement.parties.contains(current.party),
+                  let mapped = agreement.equivalence.equivalent(of: current.level, from: current.party, to: next) else { continue }
+            current = (next, mapped)
+        }
+        return current.party == holder ? current.level : nil
+    }
+}

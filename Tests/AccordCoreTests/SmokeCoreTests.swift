@@ -1,4 +1,0 @@
-import Testing
-@testable import AccordCore
-
-@Test func moduleCoreLinks() { #expect(Bool(true)) }
