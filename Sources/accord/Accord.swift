@@ -6,6 +6,7 @@ struct Accord: AsyncParsableCommand {
         commandName: "accord",
         abstract: "Exchange classified military information strictly as the agreements between nations allow.",
         subcommands: [
+            DemoCommand.self,
             PolicyCommand.self,
             AgreementCommand.self,
             Bench.self,
