@@ -11,7 +11,8 @@ public struct EquivalenceTable: Sendable {
 
     /// Rows, most sensitive first; the first row is the ceiling.
     public let rows: [Row]
-    private let rowIndex: [LevelKey: Int]
+    /// Flat (party, level code, row) entries: tables are tiny, so a scan of short strings beats hashing.
+    private let entries: [(party: PartyCode, code: String, row: Int)]
 
     private struct LevelKey: Hashable {
         let party: PartyCode
@@ -54,12 +55,13 @@ public struct EquivalenceTable: Sendable {
             }
         }
         self.rows = rows
-        self.rowIndex = index
+        self.entries = index.map { ($0.key.party, $0.key.code, $0.value) }.sorted { $0.row < $1.row }
     }
 
     /// The row holding `level` of `party`, if the table has it.
     public func row(of level: ClassificationLevel, party: PartyCode) -> Row? {
-        rowIndex[LevelKey(party: party, code: level.code)].map { rows[$0] }
+        for entry in entries where entry.code == level.code && entry.party == party { return rows[entry.row] }
+        return nil
     }
 
     /// The recipient's primary level equivalent to `level` of `party`, if both are in one row.

@@ -1,8 +1,9 @@
 import Foundation
 
 /// An agreement with its notes folded into a timeline: its state, its amended terms and the
-/// assurances given, at any instant. Built once; every query is a binary search.
-public struct AgreementHistory: Sendable {
+/// assurances given, at any instant. Built once; every query is a binary search. A final class so
+/// that the decision path passes one reference, not a dozen.
+public final class AgreementHistory: Sendable {
     /// One stretch of time in one state.
     public struct Period: Sendable, Equatable {
         /// When the state began.
@@ -19,6 +20,26 @@ public struct AgreementHistory: Sendable {
         public let scope: Set<Topic>?
         /// Purposes allowed.
         public let purposes: Set<String>
+        /// The same, as short arrays: a scan of a few short strings is faster than hashing them.
+        let scopeList: [Topic]?
+        let purposeList: [String]
+
+        init(start: Date, scope: Set<Topic>?, purposes: Set<String>) {
+            self.start = start
+            self.scope = scope
+            self.purposes = purposes
+            self.scopeList = scope.map { $0.sorted() }
+            self.purposeList = purposes.sorted()
+        }
+
+        /// Whether every topic is in scope (a label without topics only fits an unlimited scope).
+        func covers(_ topics: [Topic]) -> Bool {
+            guard let scopeList else { return true }
+            return !topics.isEmpty && topics.allSatisfy(scopeList.contains)
+        }
+
+        /// Whether the purpose is allowed.
+        func allows(purpose: String) -> Bool { purposeList.contains(purpose) }
     }
 
     /// The agreement as written.
@@ -160,12 +181,12 @@ public struct AgreementHistory: Sendable {
 
     /// The state at an instant.
     public func state(at instant: Date) -> AgreementState {
-        periods[Self.lastIndex(in: periods, atOrBefore: instant, start: \.start)].state
+        periods[Self.lastIndex(count: periods.count, atOrBefore: instant) { periods[$0].start }].state
     }
 
     /// The terms (scope, purposes) in effect at an instant.
     public func terms(at instant: Date) -> Terms {
-        terms[Self.lastIndex(in: terms, atOrBefore: instant, start: \.start)]
+        terms[Self.lastIndex(count: terms.count, atOrBefore: instant) { terms[$0].start }]
     }
 
     /// The highest level code `party` had assured by `instant`, if any (Art. 7).
@@ -197,12 +218,14 @@ public struct AgreementHistory: Sendable {
         }
     }
 
-    private static func lastIndex<T>(in items: [T], atOrBefore instant: Date, start: KeyPath<T, Date>) -> Int {
+    /// The last index whose start is at or before `instant` (index 0 starts at the distant past).
+    @inline(__always)
+    private static func lastIndex(count: Int, atOrBefore instant: Date, start: (Int) -> Date) -> Int {
         var low = 0
-        var high = items.count - 1
+        var high = count - 1
         while low < high {
             let mid = (low + high + 1) / 2
-            if items[mid][keyPath: start] <= instant { low = mid } else { high = mid - 1 }
+            if start(mid) <= instant { low = mid } else { high = mid - 1 }
         }
         return low
     }

@@ -1,5 +1,8 @@
 /// One level of a party's classification scheme, such as KR `II` (군사II급비밀).
-public struct ClassificationLevel: Hashable, Sendable {
+///
+/// A final class: levels travel through every decision, and one reference is cheaper to copy than
+/// four strings. Two levels are equal when their code, native name and rank are.
+public final class ClassificationLevel: Hashable, Sendable, CustomStringConvertible {
     /// The ASCII code analysts type (`II`, `GOKUHI`, `SECRET`).
     public let code: String
     /// The level's name in the party's own language (`군사II급비밀`, `極秘`).
@@ -19,6 +22,17 @@ public struct ClassificationLevel: Hashable, Sendable {
         self.rank = rank
         self.aliases = aliases
     }
+
+    public static func == (lhs: ClassificationLevel, rhs: ClassificationLevel) -> Bool {
+        lhs === rhs || (lhs.code == rhs.code && lhs.nativeName == rhs.nativeName && lhs.rank == rhs.rank)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(rank)
+    }
+
+    public var description: String { "\(code) (\(nativeName))" }
 }
 
 /// A party's own ordered classification levels.

@@ -29,24 +29,24 @@ extension PolicyBook {
         let label = request.label
         let (a, b) = (label.originator, request.recipient)
         var reasons: [DenialReason] = []
-        let direct = bilateralHistories(a, b)
-        for history in direct {
+        let direct = bilateralIndices(a, b)
+        for candidate in direct {
+            let history = histories[candidate]
             switch check(leg: history, from: a, level: label.level, to: b, request: request) {
             case .success(let level): return .direct(agreement: history.agreement.id, recipientLevel: level)
             case .failure(let failure): reasons += failure.reasons
             }
         }
-        var anyRoute = false
-        for arrangement in arrangementHistories {
-            guard case .arrangement(let via, let routes, _) = arrangement.agreement.kind, routes.contains([a, via, b]) else { continue }
-            anyRoute = true
-            switch check(route: [a, via, b], arrangement: arrangement, request: request, consentHeld: true) {
+        let routes = routes(from: a, to: b)
+        for route in routes {
+            switch check(route: route, request: request) {
             case .success(let (agreements, level)):
-                return .viaIntermediary(route: [a, via, b], agreements: agreements, recipientLevel: level, consent: .givenByOriginator)
+                return .viaIntermediary(route: [a, route.intermediary, b], agreements: agreements, recipientLevel: level,
+                                        consent: .givenByOriginator)
             case .failure(let failure): reasons += failure.reasons
             }
         }
-        if direct.isEmpty && !anyRoute { reasons.insert(.noAgreementBetween(a, b), at: 0) }
+        if direct.isEmpty && routes.isEmpty { reasons.insert(.noAgreementBetween(a, b), at: 0) }
         return .denied(reasons)
     }
 
@@ -60,26 +60,27 @@ extension PolicyBook {
         var reasons: [DenialReason] = []
         var consentID: String?
         var gaps: [String] = []
-        let standing = histories.lazy.filter { $0.agreement.parties.contains(a) && $0.state(at: request.instant).allowsExchange }
-            .flatMap(\.agreement.standingConsents)
-        for consent in consents + standing {
+        func consider(_ consent: Consent) -> Bool {
             if let gap = consent.gap(label: label, objectID: request.objectID, intermediary: via, recipient: b,
                                      at: request.instant, scheme: scheme) {
                 gaps.append("\(consent.id): \(gap)")
-            } else {
-                consentID = consent.id
-                break
+                return false
+            }
+            consentID = consent.id
+            return true
+        }
+        if !consents.contains(where: consider) {
+            for index in standingConsentHolders where histories[index].agreement.parties.contains(a)
+                && histories[index].state(at: request.instant).allowsExchange {
+                if histories[index].agreement.standingConsents.contains(where: consider) { break }
             }
         }
         if consentID == nil {
             reasons.append(.consentMissing(originator: a, intermediary: via, recipient: b, detail: gaps.first))
         }
-        let arrangements = arrangementHistories.filter {
-            if case .arrangement(let hub, let routes, _) = $0.agreement.kind { return hub == via && routes.contains(route) }
-            return false
-        }
+        let arrangements = routes(from: a, to: b).filter { $0.intermediary == via }
         for arrangement in arrangements {
-            switch check(route: route, arrangement: arrangement, request: request, consentHeld: consentID != nil) {
+            switch check(route: arrangement, request: request) {
             case .success(let (agreements, level)) where consentID != nil:
                 return .viaIntermediary(route: route, agreements: agreements, recipientLevel: level, consent: .held(consentID: consentID!))
             case .success: break
@@ -88,7 +89,8 @@ extension PolicyBook {
         }
         if arrangements.isEmpty {
             // A third-party release under the bilateral agreements alone (Art. 6(a) with written approval).
-            switch chain(route: route, agreementsFor: { bilateralHistories($0, $1) }, request: request, checkFirstLegState: false) {
+            let legs = [bilateralIndices(a, via), bilateralIndices(via, b)]
+            switch chain(route: route, legs: legs, request: request, checkFirstLegState: false) {
             case .success(let (agreements, level)) where consentID != nil:
                 return .viaIntermediary(route: route, agreements: agreements, recipientLevel: level, consent: .held(consentID: consentID!))
             case .success: break
@@ -102,21 +104,19 @@ extension PolicyBook {
         let reasons: [DenialReason]
     }
 
-    /// Checks an arrangement (state, scope, purpose, intermediary releasable) and each leg of its route.
-    private func check(route: [PartyCode], arrangement: AgreementHistory, request: ReleaseRequest, consentHeld: Bool)
-        -> Result<([String], ClassificationLevel), Refusal>
-    {
+    /// Checks an arrangement (state, scope, purpose, ceiling, intermediary releasable) and each leg of its route.
+    private func check(route: Route, request: ReleaseRequest) -> Result<([String], ClassificationLevel), Refusal> {
+        let arrangement = histories[route.arrangement]
+        let (a, b) = (request.label.originator, request.recipient)
         var reasons = checkCommon(arrangement, request: request)
-        if case .failure(let ceiling) = mapLevel(arrangement, from: route[0], level: request.label.level, to: route[route.count - 1]) {
+        if case .failure(let ceiling) = mapLevel(arrangement, from: a, level: request.label.level, to: b) {
             reasons += ceiling.reasons
         }
-        for hop in route.dropFirst().dropLast() where !request.label.isReleasable(to: hop) {
-            reasons.append(.intermediaryNotReleasable(intermediary: hop))
+        if !request.label.isReleasable(to: route.intermediary) {
+            reasons.append(.intermediaryNotReleasable(intermediary: route.intermediary))
         }
-        guard case .arrangement(_, _, let governedBy) = arrangement.agreement.kind else { return .failure(Refusal(reasons: reasons)) }
-        let legs = chain(route: route, agreementsFor: { a, b in
-            governedBy.compactMap { history($0) }.filter { $0.agreement.parties.contains(a) && $0.agreement.parties.contains(b) }
-        }, request: request, checkFirstLegState: request.sender == route[0])
+        let legs = chain(route: [a, route.intermediary, b], legs: route.legs, request: request,
+                         checkFirstLegState: request.sender == a)
         switch legs {
         case .success(let (agreements, level)) where reasons.isEmpty:
             return .success(([arrangement.agreement.id] + agreements, level))
@@ -125,19 +125,21 @@ extension PolicyBook {
         }
     }
 
-    /// Maps the label's level along the route, leg by leg, through the first agreement of each leg that allows it.
-    private func chain(
-        route: [PartyCode], agreementsFor: (PartyCode, PartyCode) -> [AgreementHistory], request: ReleaseRequest,
-        checkFirstLegState: Bool
-    ) -> Result<([String], ClassificationLevel), Refusal> {
+    /// Maps the label's level along the route, leg by leg, through the first candidate agreement of each leg that allows it.
+    private func chain(route: [PartyCode], legs: [[Int]], request: ReleaseRequest, checkFirstLegState: Bool)
+        -> Result<([String], ClassificationLevel), Refusal>
+    {
         var level = request.label.level
         var used: [String] = []
+        used.reserveCapacity(legs.count)
         var reasons: [DenialReason] = []
-        for (index, (from, to)) in zip(route, route.dropFirst()).enumerated() {
-            let candidates = agreementsFor(from, to)
+        for index in 0..<(route.count - 1) {
+            let (from, to) = (route[index], route[index + 1])
+            let candidates = legs[index]
             if candidates.isEmpty { return .failure(Refusal(reasons: reasons + [.noAgreementBetween(from, to)])) }
             var next: ClassificationLevel?
-            for history in candidates {
+            for candidate in candidates {
+                let history = histories[candidate]
                 // The first leg of an onward release happened already; only its table matters now.
                 let result = index == 0 && !checkFirstLegState
                     ? mapLevel(history, from: from, level: level, to: to)
@@ -184,10 +186,10 @@ extension PolicyBook {
         let state = history.state(at: request.instant)
         if !state.allowsExchange { reasons.append(.agreementNotInForce(agreement: id, state: state)) }
         let terms = history.terms(at: request.instant)
-        if let scope = terms.scope, request.label.topics.isEmpty || !request.label.topics.allSatisfy(scope.contains) {
+        if !terms.covers(request.label.topics), let scope = terms.scope {
             reasons.append(.topicOutOfScope(agreement: id, topics: request.label.topics.filter { !scope.contains($0) }))
         }
-        if !terms.purposes.contains(request.purpose) {
+        if !terms.allows(purpose: request.purpose) {
             reasons.append(.purposeNotAllowed(agreement: id, purpose: request.purpose, allowed: terms.purposes.sorted()))
         }
         return reasons

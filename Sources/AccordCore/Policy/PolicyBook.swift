@@ -9,13 +9,26 @@ public struct PolicyBook: Sendable {
     public let histories: [AgreementHistory]
     private let byID: [String: Int]
     private let bilateral: [PairKey: [Int]]
-    private let arrangements: [Int]
+    private let routes: [PairKey: [Route]]
+    /// Agreements that carry standing consents.
+    let standingConsentHolders: [Int]
+
+    /// An arrangement route resolved once: the arrangement, its hub, and the candidate agreements of each leg.
+    struct Route {
+        let arrangement: Int
+        let intermediary: PartyCode
+        let legs: [[Int]]
+    }
 
     struct PairKey: Hashable {
         let low: PartyCode
         let high: PartyCode
         init(_ a: PartyCode, _ b: PartyCode) {
             (low, high) = a < b ? (a, b) : (b, a)
+        }
+        /// A directed pair: `from` first.
+        init(ordered from: PartyCode, _ to: PartyCode) {
+            (low, high) = (from, to)
         }
     }
 
@@ -38,8 +51,9 @@ public struct PolicyBook: Sendable {
                 arrangements.append(index)
             }
         }
+        var resolved: [PairKey: [Route]] = [:]
         for index in arrangements {
-            guard case .arrangement(_, let routes, let governedBy) = histories[index].agreement.kind else { continue }
+            guard case .arrangement(let hub, let routes, let governedBy) = histories[index].agreement.kind else { continue }
             let id = histories[index].agreement.id
             for leg in governedBy {
                 guard let legIndex = byID[leg], case .bilateral = histories[legIndex].agreement.kind else {
@@ -47,17 +61,23 @@ public struct PolicyBook: Sendable {
                 }
             }
             for route in routes {
+                var legs: [[Int]] = []
                 for (a, b) in zip(route, route.dropFirst()) {
-                    let covered = governedBy.contains { byID[$0].map { histories[$0].agreement.parties.contains(a) && histories[$0].agreement.parties.contains(b) } ?? false }
-                    guard covered else { throw AgreementFileError(id, "no agreement in governedBy covers the leg \(a)→\(b)") }
+                    let candidates = governedBy.compactMap { byID[$0] }.filter {
+                        histories[$0].agreement.parties.contains(a) && histories[$0].agreement.parties.contains(b)
+                    }
+                    guard !candidates.isEmpty else { throw AgreementFileError(id, "no agreement in governedBy covers the leg \(a)→\(b)") }
+                    legs.append(candidates)
                 }
+                resolved[PairKey(ordered: route[0], route[2]), default: []].append(Route(arrangement: index, intermediary: hub, legs: legs))
             }
         }
         self.parties = parties
         self.histories = histories
         self.byID = byID
         self.bilateral = bilateral
-        self.arrangements = arrangements
+        self.routes = resolved
+        self.standingConsentHolders = histories.indices.filter { !histories[$0].agreement.standingConsents.isEmpty }
     }
 
     /// The agreement with this id and its timeline.
@@ -71,11 +91,14 @@ public struct PolicyBook: Sendable {
         return try PolicyBook(parties: parties, histories: histories)
     }
 
-    func bilateralHistories(_ a: PartyCode, _ b: PartyCode) -> [AgreementHistory] {
-        (bilateral[PairKey(a, b)] ?? []).map { histories[$0] }
+    func bilateralIndices(_ a: PartyCode, _ b: PartyCode) -> [Int] {
+        bilateral[PairKey(a, b)] ?? []
     }
 
-    var arrangementHistories: [AgreementHistory] { arrangements.map { histories[$0] } }
+    /// Arrangement routes from `originator` to `recipient`.
+    func routes(from originator: PartyCode, to recipient: PartyCode) -> [Route] {
+        routes[PairKey(ordered: originator, recipient)] ?? []
+    }
 }
 
 extension PolicyBook {
