@@ -16,12 +16,18 @@ let package = Package(
         .library(name: "AccordTracking", targets: ["AccordTracking"]),
         .library(name: "AccordCrypto", targets: ["AccordCrypto"]),
         .library(name: "AccordAudit", targets: ["AccordAudit"]),
+        .library(name: "AccordStore", targets: ["AccordStore"]),
+        .library(name: "AccordSQLite", targets: ["AccordSQLite"]),
+        .library(name: "AccordPostgres", targets: ["AccordPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
     targets: [
         // Pure rules: parties, schemes, labels, agreements, notes, lifecycle, release decision, holdings.
@@ -54,6 +60,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Storage protocols, shared by both backends, and the conformance suite both pass.
+        .target(name: "AccordStore", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
+        // The embedded default store.
+        .target(
+            name: "AccordSQLite",
+            dependencies: ["AccordStore", "AccordCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The production store.
+        .target(
+            name: "AccordPostgres",
+            dependencies: [
+                "AccordStore", "AccordCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "accord",
             dependencies: [
@@ -61,6 +85,9 @@ let package = Package(
                 "AccordTracking",
                 "AccordCrypto",
                 "AccordAudit",
+                "AccordStore",
+                "AccordSQLite",
+                "AccordPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -75,6 +102,11 @@ let package = Package(
         .testTarget(
             name: "AccordAuditTests",
             dependencies: ["AccordAudit", "AccordCrypto", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+            .testTarget(
+            name: "AccordStoreTests",
+            dependencies: ["AccordStore", "AccordSQLite", "AccordPostgres", "AccordCore"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,4 @@
+import AccordStore
+
+/// The production store, on PostgreSQL through PostgresNIO.
+public enum AccordPostgresModule {}

@@ -1,0 +1,4 @@
+import AccordStore
+
+/// The embedded default store, on SQLite through GRDB.
+public enum AccordSQLiteModule {}

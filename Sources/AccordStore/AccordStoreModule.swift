@@ -1,0 +1,2 @@
+/// Storage protocols every backend implements (SQLite, PostgreSQL).
+public enum AccordStoreModule {}

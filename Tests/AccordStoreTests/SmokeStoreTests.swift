@@ -1,0 +1,4 @@
+import Testing
+@testable import AccordStore
+
+@Test func moduleStoreLinks() { #expect(Bool(true)) }
