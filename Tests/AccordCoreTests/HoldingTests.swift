@@ -133,3 +133,37 @@ struct HoldingTests {
         #expect(bundledBook.history("kr-jp-gsomia-2016")!.agreement.obligationsSurviveTermination)
     }
 }
+
+@Suite("Holding snapshots")
+struct HoldingSnapshotTests {
+    @Test("a holding survives a snapshot round trip, through JSON, in every state")
+    func roundTrip() throws {
+        let text = "KR//II//REL TO JP,US//TOPIC nk-missile//CAVEAT ORCON"
+        var holding = try Holding(id: "h", objectID: "o", label: try label(text),
+                                  decision: try decide(text, from: KR, to: JP, at: "2017-06-01T00:00:00Z"), holder: JP, receivedFrom: KR,
+                                  purpose: "defence", received: at("2017-06-01"), custody: .init(location: "a", custodian: "b"))
+        for step in 0..<2 {
+            let data = try JSONEncoder().encode(holding.snapshot)
+            let restored = try Holding(snapshot: try JSONDecoder().decode(Holding.Snapshot.self, from: data), parties: bundledBook.parties)
+            #expect(restored == holding)
+            if step == 0 { try holding.dispose(.returnToOriginator, by: "officer", record: "handed over in Seoul", at: at("2018-01-01")) }
+        }
+    }
+
+    @Test("a snapshot with an unknown level or a disposal without record is refused")
+    func corrupt() throws {
+        let text = "KR//II//REL TO JP//TOPIC nk-missile"
+        let holding = try Holding(id: "h", objectID: "o", label: try label(text),
+                                  decision: try decide(text, from: KR, to: JP, at: "2017-06-01T00:00:00Z"), holder: JP, receivedFrom: KR,
+                                  purpose: "defence", received: at("2017-06-01"), custody: .init(location: "a", custodian: "b"))
+        var json = String(decoding: try JSONEncoder().encode(holding.snapshot), as: UTF8.self)
+        json = json.replacingOccurrences(of: "\"GOKUHI\"", with: "\"SECRET\"")
+        #expect(throws: HoldingError.self) {
+            try Holding(snapshot: try JSONDecoder().decode(Holding.Snapshot.self, from: Data(json.utf8)), parties: bundledBook.parties)
+        }
+        let destroyed = json.replacingOccurrences(of: "\"SECRET\"", with: "\"GOKUHI\"").replacingOccurrences(of: "\"held\"", with: "\"destroyed\"")
+        #expect(throws: HoldingError.self) {
+            try Holding(snapshot: try JSONDecoder().decode(Holding.Snapshot.self, from: Data(destroyed.utf8)), parties: bundledBook.parties)
+        }
+    }
+}

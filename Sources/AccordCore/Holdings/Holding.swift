@@ -84,6 +84,25 @@ public struct Holding: Sendable, Equatable, Identifiable {
         self.record = [Event(at: received, what: "received from \(receivedFrom) as \(label.text); marked \(label.originator) / \(holder) \(level.nativeName)")]
     }
 
+    /// Restores every field as stored (see ``Holding/init(snapshot:parties:)``).
+    init(
+        id: String, objectID: String, holder: PartyCode, receivedFrom: PartyCode, agreements: [String], purpose: String,
+        received: Date, originatorLabel: Label, localLevel: ClassificationLevel, custody: Custody, status: Status, record: [Event]
+    ) {
+        self.id = id
+        self.objectID = objectID
+        self.holder = holder
+        self.receivedFrom = receivedFrom
+        self.agreements = agreements
+        self.purpose = purpose
+        self.received = received
+        self.originatorLabel = originatorLabel
+        self.localLevel = localLevel
+        self.custody = custody
+        self.status = status
+        self.record = record
+    }
+
     /// The marking the holder puts on the object (Art. 4.2): originator's name and the holder's level.
     public var marking: String { "\(originatorLabel.originator) \(originatorLabel.level.nativeName) / \(holder) \(localLevel.nativeName)" }
 
