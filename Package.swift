@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "AccordTracking", targets: ["AccordTracking"]),
         .library(name: "AccordCrypto", targets: ["AccordCrypto"]),
         .library(name: "AccordAudit", targets: ["AccordAudit"]),
+        .library(name: "AccordSTIX", targets: ["AccordSTIX"]),
         .library(name: "AccordStore", targets: ["AccordStore"]),
         .library(name: "AccordSQLite", targets: ["AccordSQLite"]),
         .library(name: "AccordPostgres", targets: ["AccordPostgres"]),
@@ -60,6 +61,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // STIX 2.1 objects, label marking definitions, the missile-event extension, TAXII 2.1 wire types.
+        .target(name: "AccordSTIX", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
         // Storage protocols, shared by both backends, and the conformance suite both pass.
         .target(name: "AccordStore", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
         // The embedded default store.
@@ -85,6 +88,7 @@ let package = Package(
                 "AccordTracking",
                 "AccordCrypto",
                 "AccordAudit",
+                "AccordSTIX",
                 "AccordStore",
                 "AccordSQLite",
                 "AccordPostgres",
@@ -104,7 +108,8 @@ let package = Package(
             dependencies: ["AccordAudit", "AccordCrypto", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-            .testTarget(
+            .testTarget(name: "AccordSTIXTests", dependencies: ["AccordSTIX", "AccordCore"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "AccordStoreTests",
             dependencies: ["AccordStore", "AccordSQLite", "AccordPostgres", "AccordCore"],
             swiftSettings: swiftSettings

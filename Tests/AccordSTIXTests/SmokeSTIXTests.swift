@@ -1,0 +1,4 @@
+import Testing
+@testable import AccordSTIX
+
+@Test func moduleSTIXLinks() { #expect(Bool(true)) }
