@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "AccordStore", targets: ["AccordStore"]),
         .library(name: "AccordSQLite", targets: ["AccordSQLite"]),
         .library(name: "AccordPostgres", targets: ["AccordPostgres"]),
+        .library(name: "AccordNode", targets: ["AccordNode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.0"),
@@ -29,6 +30,13 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
     targets: [
         // Pure rules: parties, schemes, labels, agreements, notes, lifecycle, release decision, holdings.
@@ -81,6 +89,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The node service: configuration, federation over mutual TLS, release pipeline, HTTP API.
+        .target(
+            name: "AccordNode",
+            dependencies: [
+                "AccordCore", "AccordCrypto", "AccordAudit", "AccordSTIX", "AccordStore", "AccordSQLite", "AccordPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "accord",
             dependencies: [
@@ -92,6 +119,7 @@ let package = Package(
                 "AccordStore",
                 "AccordSQLite",
                 "AccordPostgres",
+                "AccordNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -108,7 +136,20 @@ let package = Package(
             dependencies: ["AccordAudit", "AccordCrypto", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-            .testTarget(name: "AccordSTIXTests", dependencies: ["AccordSTIX", "AccordCore"], swiftSettings: swiftSettings),
+            .testTarget(
+            name: "AccordNodeTests",
+            dependencies: [
+                "AccordNode", "AccordCore", "AccordCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AccordSTIXTests", dependencies: ["AccordSTIX", "AccordCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AccordStoreTests",
             dependencies: ["AccordStore", "AccordSQLite", "AccordPostgres", "AccordCore"],
