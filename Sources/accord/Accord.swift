@@ -7,6 +7,7 @@ struct Accord: AsyncParsableCommand {
         abstract: "Exchange classified military information strictly as the agreements between nations allow.",
         subcommands: [
             Bench.self,
+            Track.self,
         ]
     )
 }
