@@ -36,6 +36,8 @@ struct TrackSimulate: ParsableCommand {
     var linkLatency: Double = 1
     @Option(help: "Seed for the radar noise.")
     var seed: UInt64 = 1
+    @Option(help: "Monte-Carlo runs (seeds seed, seed+1, ...); more than one adds medians and RMS errors.")
+    var runs: Int = 1
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -44,6 +46,7 @@ struct TrackSimulate: ParsableCommand {
         guard apogee > 0, range > 0, apogee.isFinite, range.isFinite else {
             throw ValidationError("--apogee and --range must be positive numbers of kilometres")
         }
+        guard (1...1_000).contains(runs) else { throw ValidationError("--runs must be between 1 and 1000") }
         guard relayDelay >= 0, linkLatency >= 0, relayDelay < 3_600, linkLatency < 3_600 else {
             throw ValidationError("--relay-delay and --link-latency must be between 0 and 3600 s")
         }
@@ -82,14 +85,22 @@ struct TrackSimulate: ParsableCommand {
     func run() throws {
         let traj = try TrajectorySolver().solve(launch: try parsedLaunch(), azimuth: azimuth, apogee: apogee * 1000,
                                                 range: range * 1000)
-        let report = try ScenarioRunner(seed: seed).run(traj, scenarios: scenarios())
+        let set = scenarios()
+        var reports: [SimulationReport] = []
+        for k in 0..<UInt64(runs) {
+            reports.append(try ScenarioRunner(seed: seed &+ k).run(traj, scenarios: set))
+        }
+        let report = reports[0]
+        let summary = runs > 1 ? MonteCarloSummary.summarise(reports) : nil
         if json {
-            let out = SimulationJSON(report, azimuth: azimuth, seed: seed, relayDelay: relayDelay, linkLatency: linkLatency)
+            var out = SimulationJSON(report, azimuth: azimuth, seed: seed, relayDelay: relayDelay, linkLatency: linkLatency)
+            out.monte_carlo = summary.map { $0.map { MonteCarloJSON($0) } }
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try enc.encode(out), as: UTF8.self))
         } else {
             print(TrackReportText.render(report, relayDelay: relayDelay))
+            if let summary { print(TrackReportText.renderMonteCarlo(summary, report: report)) }
         }
     }
 }

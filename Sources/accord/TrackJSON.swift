@@ -70,6 +70,8 @@ struct SimulationJSON: Encodable {
     var relay_delay_s: Double
     var report_times_s: [Double]
     var scenarios: [ScenarioJSON]
+    /// Present with --runs above 1.
+    var monte_carlo: [MonteCarloJSON]?
 
     init(_ report: SimulationReport, azimuth: Double, seed: UInt64, relayDelay: Double, linkLatency: Double) {
         let t = report.trajectory
@@ -104,5 +106,30 @@ struct SimulationJSON: Encodable {
                 apogee_estimate_km: points.map { $0?.predictedApogee.map { $0 / 1000 } },
                 range_estimate_km: points.map { $0?.predictedRange.map { $0 / 1000 } })
         }
+    }
+}
+
+/// One scenario's Monte-Carlo summary in `accord track simulate --runs N --json`.
+struct MonteCarloJSON: Encodable {
+    var name: String
+    var runs: Int
+    var median_first_detection_s: Double?
+    var median_track_start_s: Double?
+    var median_first_within_50km_s: Double?
+    var median_first_within_10km_s: Double?
+    var runs_within_10km: Int
+    var rms_impact_error_km: [Double?]
+    var mean_crlb_km: [Double?]
+
+    init(_ s: MonteCarloSummary) {
+        name = s.scenario.name
+        runs = s.runs
+        median_first_detection_s = s.medianFirstDetection
+        median_track_start_s = s.medianTrackStart
+        median_first_within_50km_s = s.medianWithin50km
+        median_first_within_10km_s = s.medianWithin10km
+        runs_within_10km = s.runsWithin10km
+        rms_impact_error_km = s.rmsImpactError.map { $0.map { $0 / 1000 } }
+        mean_crlb_km = s.meanCRLB.map { $0.map { $0 / 1000 } }
     }
 }

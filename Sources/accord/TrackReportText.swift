@@ -17,7 +17,7 @@ enum TrackReportText {
 
             """, t.launch.latitude, t.launch.longitude, t.apogee / 1000, t.apogeeTime, t.groundRange / 1000,
             t.burnoutTime, t.flightTime, t.impact.latitude, t.impact.longitude)
-        out += "\n| scenario | seen by | first detection s | track s | within 50 km s (warning s) | within 10 km s (warning s) | error at T−30 km | CRLB at T−30 km |\n"
+        out += "\n| scenario | consumer | first detection s | track s | within 50 km s (warning s) | within 10 km s (warning s) | error at T−30 km | CRLB at T−30 km |\n"
         out += "|---|---|---|---|---|---|---|---|\n"
         let terminal = report.reportTimes.last ?? t.flightTime
         for r in report.scenarios {
@@ -37,6 +37,29 @@ enum TrackReportText {
                 return "\(km(p.impactError, 2)) (\(km(p.crlb, 2)))"
             }
             out += "| \(r.scenario.name) | " + cells.joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+
+    static func renderMonteCarlo(_ summary: [MonteCarloSummary], report: SimulationReport) -> String {
+        let flight = report.trajectory.flightTime
+        let runs = summary.first?.runs ?? 0
+        var out = "\nMonte Carlo over \(runs) seeds: medians of the event times (warning = flight time − event)\n\n"
+        out += "| scenario | consumer | first detection s | track s | within 50 km s (warning s) | within 10 km s (warning s) | runs within 10 km |\n"
+        out += "|---|---|---|---|---|---|---|\n"
+        for s in summary {
+            out += "| \(s.scenario.name) | \(s.scenario.consumer) | \(seconds(s.medianFirstDetection)) "
+            out += "| \(seconds(s.medianTrackStart)) "
+            out += "| \(seconds(s.medianWithin50km)) (\(seconds(s.medianWithin50km.map { flight - $0 }))) "
+            out += "| \(seconds(s.medianWithin10km)) (\(seconds(s.medianWithin10km.map { flight - $0 }))) "
+            out += "| \(s.runsWithin10km)/\(s.runs) |\n"
+        }
+        out += "\nRMS impact-point error over the runs, km (mean Cramér–Rao bound in brackets):\n\n"
+        out += "| scenario | " + report.reportTimes.map { "\(Int($0)) s" }.joined(separator: " | ") + " |\n"
+        out += "|---|" + report.reportTimes.map { _ in "---" }.joined(separator: "|") + "|\n"
+        for s in summary {
+            let cells = zip(s.rmsImpactError, s.meanCRLB).map { e, b in e == nil ? "–" : "\(km(e, 2)) (\(km(b, 2)))" }
+            out += "| \(s.scenario.name) | " + cells.joined(separator: " | ") + " |\n"
         }
         return out
     }
