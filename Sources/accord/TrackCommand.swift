@@ -38,6 +38,8 @@ struct TrackSimulate: ParsableCommand {
     var seed: UInt64 = 1
     @Option(help: "Monte-Carlo runs (seeds seed, seed+1, ...); more than one adds medians and RMS errors.")
     var runs: Int = 1
+    @Option(help: "Report times, seconds after launch, comma-separated (default: a fixed list up to 30 s before impact).")
+    var times: String?
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -46,6 +48,7 @@ struct TrackSimulate: ParsableCommand {
         guard apogee > 0, range > 0, apogee.isFinite, range.isFinite else {
             throw ValidationError("--apogee and --range must be positive numbers of kilometres")
         }
+        _ = try reportTimes()
         guard (1...1_000).contains(runs) else { throw ValidationError("--runs must be between 1 and 1000") }
         guard relayDelay >= 0, linkLatency >= 0, relayDelay < 3_600, linkLatency < 3_600 else {
             throw ValidationError("--relay-delay and --link-latency must be between 0 and 3600 s")
@@ -68,6 +71,15 @@ struct TrackSimulate: ParsableCommand {
         return GeodeticPoint(latitude: lat, longitude: lon)
     }
 
+    func reportTimes() throws -> [Double]? {
+        guard let times else { return nil }
+        let values = times.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.count <= 100, values.allSatisfy({ $0 != nil && $0! > 0 && $0!.isFinite }) else {
+            throw ValidationError("--times must be up to 100 positive numbers of seconds, e.g. 240,300,3000")
+        }
+        return values.map { $0! }.sorted()
+    }
+
     func nationList() -> [String] {
         sensors.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
     }
@@ -88,7 +100,7 @@ struct TrackSimulate: ParsableCommand {
         let set = scenarios()
         var reports: [SimulationReport] = []
         for k in 0..<UInt64(runs) {
-            reports.append(try ScenarioRunner(seed: seed &+ k).run(traj, scenarios: set))
+            reports.append(try ScenarioRunner(seed: seed &+ k).run(traj, scenarios: set, reportTimes: try reportTimes()))
         }
         let report = reports[0]
         let summary = runs > 1 ? MonteCarloSummary.summarise(reports) : nil

@@ -32,7 +32,10 @@ public struct ScenarioRunner: Sendable {
             .filter { $0 < terminal } + [terminal]
     }
 
-    public func run(_ trajectory: Trajectory, scenarios: [Scenario]) throws(TrackingError) -> SimulationReport {
+    /// Runs `scenarios` over `trajectory`; `reportTimes` (s after launch) default to `reportTimes(flightTime:)`.
+    public func run(_ trajectory: Trajectory, scenarios: [Scenario], reportTimes: [Double]? = nil)
+        throws(TrackingError) -> SimulationReport
+    {
         let nationOf = Dictionary(radars.map { ($0.id, $0.nation) }) { a, _ in a }
         let reports = MeasurementSimulator(seed: seed).measurements(of: trajectory, by: radars)
         let tBallistic = trajectory.burnoutTime + ballisticMargin
@@ -58,7 +61,8 @@ public struct ScenarioRunner: Sendable {
             results.append(r)
         }
         return SimulationReport(trajectory: trajectory, scenarios: results,
-                                reportTimes: Self.reportTimes(flightTime: trajectory.flightTime))
+                                reportTimes: (reportTimes ?? Self.reportTimes(flightTime: trajectory.flightTime))
+                                    .filter { $0 > 0 && $0 < trajectory.flightTime })
     }
 
     struct Context {
