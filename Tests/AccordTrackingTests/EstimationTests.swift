@@ -10,7 +10,7 @@ import Testing
 
     /// Chi-square quantile (Wilson–Hilferty), accurate to well under 1 % for the degrees of freedom used here.
     static func chiSquareQuantile(_ p: Double, dof k: Double) -> Double {
-        // Standard normal quantile (Acklam's rational approximation is overkill; use erfc inversion by bisection).
+        // Standard normal quantile by bisection on erfc.
         var lo = -10.0, hi = 10.0
         for _ in 0..<100 {
             let mid = 0.5 * (lo + hi)

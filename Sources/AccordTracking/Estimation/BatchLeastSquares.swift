@@ -55,8 +55,9 @@ public struct BatchLeastSquares: Sendable {
                 }
                 lambda *= 0.5
             }
+            // No step that lowers the cost: the fit sits at the minimum to round-off.
             if !accepted || converged {
-                converged = converged || !accepted
+                converged = true
                 break
             }
         }

@@ -17,7 +17,7 @@ public struct ImpactPrediction: Sendable, Hashable {
         let eig = SymmetricEigen2(a: covariance[0, 0], b: covariance[0, 1], c: covariance[1, 1])
         // The angle is measured from east (first axis) counter-clockwise; convert to a bearing.
         let bearing = (90 - eig.angle * 180 / .pi + 360).truncatingRemainder(dividingBy: 180)
-        return (k * max(0, eig.values.0).squareRoot(), k * max(0, eig.values.1).squareRoot(), bearing)
+        return (k * max(0, eig.larger).squareRoot(), k * max(0, eig.smaller).squareRoot(), bearing)
     }
 
     /// √trace: the RMS miss distance the covariance implies, m.

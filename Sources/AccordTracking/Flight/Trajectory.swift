@@ -53,8 +53,7 @@ public struct Trajectory: Sendable {
             }
         }
         let lo = times[max(0, best - 1)], hi = times[min(times.count - 1, best + 1)]
-        var (apoT, apoH) = (times[best], bestAlt)
-        (apoT, apoH) = Self.goldenMaximum(lo, hi) { [states, times, accelerations] t in
+        let (apoT, apoH) = Self.goldenMaximum(lo, hi) { [states, times, accelerations] t in
             let s = Self.interpolate(times: times, states: states, accelerations: accelerations, at: t)
             return EarthFrame.altitude(ofECI: s.position, at: t)
         }

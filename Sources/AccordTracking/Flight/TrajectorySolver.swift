@@ -29,7 +29,7 @@ public struct TrajectorySolver: Sendable {
         for _ in 0..<2 {
             dv = guess.speed + 0.75 * BoostModel.standardGravity * model.burnTime(deltaV: dv) * sin(guess.flightPathAngle)
         }
-        var p = [dv, guess.flightPathAngle * 180 / .pi, azimuth]
+        let start = [dv, guess.flightPathAngle * 180 / .pi, azimuth]
 
         func residual(_ t: Trajectory) -> [Double] {
             var db = t.bearing - azimuth
@@ -41,8 +41,7 @@ public struct TrajectorySolver: Sendable {
         }
         func norm(_ r: [Double]) -> Double { (r[0] * r[0] + r[1] * r[1] + r[2] * r[2]).squareRoot() }
 
-        var (q0, traj) = try flyOrShrink(p, fly)
-        p = q0
+        var (p, traj) = try flyOrShrink(start, fly)
         var r = residual(traj)
         for _ in 0..<maxIterations {
             if abs(r[0]) < 1e-7 && abs(r[1]) < 1e-7 && abs(r[2]) < 1e-8 { return traj }

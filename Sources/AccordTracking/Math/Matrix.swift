@@ -59,9 +59,10 @@ public struct Matrix: Sendable, Hashable {
 
     /// (A + Aᵀ)/2: removes the asymmetry that round-off leaves in a covariance.
     public var symmetrized: Matrix {
+        precondition(rows == cols, "only a square matrix can be symmetric")
         var s = self
         for i in 0..<rows {
-            for j in (i + 1)..<max(cols, i + 1) where j < cols {
+            for j in (i + 1)..<cols {
                 let v = 0.5 * (elements[i * cols + j] + elements[j * cols + i])
                 s.elements[i * cols + j] = v
                 s.elements[j * cols + i] = v
@@ -145,7 +146,7 @@ public struct Matrix: Sendable, Hashable {
             guard d > 0, d.isFinite else { return nil }
             let ljj = d.squareRoot()
             l[j, j] = ljj
-            for i in (j + 1)..<max(n, j + 1) where i < n {
+            for i in (j + 1)..<n {
                 var s = self[i, j]
                 for k in 0..<j { s -= l[i, k] * l[j, k] }
                 l[i, j] = s / ljj
@@ -167,7 +168,7 @@ public struct Matrix: Sendable, Hashable {
             }
             for i in stride(from: n - 1, through: 0, by: -1) {  // back: Lᵀ x = y
                 var s = x[i, c]
-                for k in (i + 1)..<max(n, i + 1) where k < n { s -= l[k, i] * x[k, c] }
+                for k in (i + 1)..<n { s -= l[k, i] * x[k, c] }
                 x[i, c] = s / l[i, i]
             }
         }
@@ -196,26 +197,17 @@ public struct Matrix: Sendable, Hashable {
 
 /// Eigen-decomposition of a symmetric 2×2 matrix [[a, b], [b, c]]: used for error ellipses.
 public struct SymmetricEigen2: Sendable, Hashable {
-    /// Larger eigenvalue first.
-    public let values: (Double, Double)
-    /// Angle of the major axis, radians, counter-clockwise from the first axis.
+    public let larger: Double
+    public let smaller: Double
+    /// Angle of the larger eigenvalue's axis, radians, counter-clockwise from the first axis.
     public let angle: Double
 
     public init(a: Double, b: Double, c: Double) {
         let mean = 0.5 * (a + c)
         let diff = 0.5 * (a - c)
         let r = (diff * diff + b * b).squareRoot()
-        values = (mean + r, mean - r)
+        larger = mean + r
+        smaller = mean - r
         angle = 0.5 * atan2(2 * b, a - c)
-    }
-
-    public static func == (l: SymmetricEigen2, r: SymmetricEigen2) -> Bool {
-        l.values.0 == r.values.0 && l.values.1 == r.values.1 && l.angle == r.angle
-    }
-
-    public func hash(into h: inout Hasher) {
-        h.combine(values.0)
-        h.combine(values.1)
-        h.combine(angle)
     }
 }
