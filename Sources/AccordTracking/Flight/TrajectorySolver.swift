@@ -78,8 +78,9 @@ public struct TrajectorySolver: Sendable {
             if !improved { break }
         }
         if abs(r[0]) < 1e-5 && abs(r[1]) < 1e-5 && abs(r[2]) < 1e-5 { return traj }
-        throw .noConvergence(
-            "no boost reproduces apogee \(apogee / 1000) km with range \(range / 1000) km (residual \(r))")
+        throw .noConvergence(String(
+            format: "no boost reproduces apogee %.1f km with range %.1f km: the closest flight misses the apogee by %.1f %%, the range by %.1f %% and the bearing by %.2f°",
+            apogee / 1000, range / 1000, abs(r[0]) * 100, abs(r[1]) * 100, abs(r[2]) * 180 / .pi))
     }
 
     /// Flies `p`, shrinking Δv towards a flight that does impact if the guess escapes or does not climb.
