@@ -12,8 +12,6 @@ public struct TimelinePoint: Sendable, Hashable, Codable {
     /// Predicted apogee (m) and range from the launch point to the predicted impact (m).
     public var predictedApogee: Double?
     public var predictedRange: Double?
-    /// Normalised estimation error squared of the state (measurement fusion only; a consistency check).
-    public var nees: Double?
 }
 
 /// What one scenario gives its consumer over the flight.

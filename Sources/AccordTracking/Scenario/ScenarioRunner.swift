@@ -120,7 +120,6 @@ public struct ScenarioRunner: Sendable {
                 if let f = tracker.filter {
                     if r.trackStart == nil { r.trackStart = t }
                     describe(f.estimate, c, into: &p)
-                    p.nees = f.estimate.nees(truth: c.trajectory.state(at: f.estimate.epoch))
                 }
                 p.crlb = c.crlb.impactCovariance(information: j).map { max(0, $0.trace).squareRoot() }
             }
