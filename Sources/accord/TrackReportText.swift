@@ -9,6 +9,19 @@ enum TrackReportText {
 
     static func seconds(_ s: Double?) -> String { s.map { String(format: "%.0f", $0) } ?? "–" }
 
+    /// "event (warning)" cells: the time of an event and the flight time left after it.
+    static func event(_ t: Double?, flightTime: Double) -> String {
+        "\(seconds(t)) (\(seconds(t.map { flightTime - $0 })))"
+    }
+
+    /// A table with one row per scenario and one column per report time.
+    static func timeTable(_ times: [Double], _ rows: [(name: String, cells: [String])]) -> String {
+        var out = "| scenario | " + times.map { "\(Int($0)) s" }.joined(separator: " | ") + " |\n"
+        out += "|---|" + times.map { _ in "---" }.joined(separator: "|") + "|\n"
+        for row in rows { out += "| \(row.name) | " + row.cells.joined(separator: " | ") + " |\n" }
+        return out
+    }
+
     static func render(_ report: SimulationReport, relayDelay: Double) -> String {
         let t = report.trajectory
         var out = String(format: """
@@ -24,20 +37,16 @@ enum TrackReportText {
             let w50 = r.firstWithin(50_000), w10 = r.firstWithin(10_000)
             let p = r.point(at: terminal)
             out += "| \(r.scenario.name) | \(r.scenario.consumer) | \(seconds(r.firstDetection)) | \(seconds(r.trackStart)) "
-            out += "| \(seconds(w50)) (\(seconds(w50.map { t.flightTime - $0 }))) "
-            out += "| \(seconds(w10)) (\(seconds(w10.map { t.flightTime - $0 }))) "
+            out += "| \(event(w50, flightTime: t.flightTime)) | \(event(w10, flightTime: t.flightTime)) "
             out += "| \(km(p?.impactError, 2)) | \(km(p?.crlb, 2)) |\n"
         }
         out += "\nImpact-point error, km (Cramér–Rao bound in brackets), by time after launch:\n\n"
-        out += "| scenario | " + report.reportTimes.map { "\(Int($0)) s" }.joined(separator: " | ") + " |\n"
-        out += "|---|" + report.reportTimes.map { _ in "---" }.joined(separator: "|") + "|\n"
-        for r in report.scenarios {
-            let cells = report.reportTimes.map { time -> String in
+        out += timeTable(report.reportTimes, report.scenarios.map { r in
+            (r.scenario.name, report.reportTimes.map { time in
                 guard let p = r.point(at: time), p.impactError != nil else { return "–" }
                 return "\(km(p.impactError, 2)) (\(km(p.crlb, 2)))"
-            }
-            out += "| \(r.scenario.name) | " + cells.joined(separator: " | ") + " |\n"
-        }
+            })
+        })
         return out
     }
 
@@ -50,17 +59,13 @@ enum TrackReportText {
         for s in summary {
             out += "| \(s.scenario.name) | \(s.scenario.consumer) | \(seconds(s.medianFirstDetection)) "
             out += "| \(seconds(s.medianTrackStart)) "
-            out += "| \(seconds(s.medianWithin50km)) (\(seconds(s.medianWithin50km.map { flight - $0 }))) "
-            out += "| \(seconds(s.medianWithin10km)) (\(seconds(s.medianWithin10km.map { flight - $0 }))) "
+            out += "| \(event(s.medianWithin50km, flightTime: flight)) | \(event(s.medianWithin10km, flightTime: flight)) "
             out += "| \(s.runsWithin10km)/\(s.runs) |\n"
         }
         out += "\nRMS impact-point error over the runs, km (mean Cramér–Rao bound in brackets):\n\n"
-        out += "| scenario | " + report.reportTimes.map { "\(Int($0)) s" }.joined(separator: " | ") + " |\n"
-        out += "|---|" + report.reportTimes.map { _ in "---" }.joined(separator: "|") + "|\n"
-        for s in summary {
-            let cells = zip(s.rmsImpactError, s.meanCRLB).map { e, b in e == nil ? "–" : "\(km(e, 2)) (\(km(b, 2)))" }
-            out += "| \(s.scenario.name) | " + cells.joined(separator: " | ") + " |\n"
-        }
+        out += timeTable(report.reportTimes, summary.map { s in
+            (s.scenario.name, zip(s.rmsImpactError, s.meanCRLB).map { e, b in e == nil ? "–" : "\(km(e, 2)) (\(km(b, 2)))" })
+        })
         return out
     }
 

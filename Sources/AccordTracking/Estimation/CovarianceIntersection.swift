@@ -10,21 +10,8 @@ public enum CovarianceIntersection {
         guard let ia = a.covariance.inverseSPD(), let ib = b.covariance.inverseSPD() else { return nil }
         func info(_ w: Double) -> Matrix { w * ia + (1 - w) * ib }
         func score(_ w: Double) -> Double { info(w).logDeterminantSPD() ?? -.infinity }
-        // log det of the fused information is concave in ω: golden-section search.
-        var lo = 0.0, hi = 1.0
-        let g = (5.0.squareRoot() - 1) / 2
-        var c = hi - g * (hi - lo), d = lo + g * (hi - lo)
-        var fc = score(c), fd = score(d)
-        for _ in 0..<40 {
-            if fc > fd {
-                hi = d; d = c; fd = fc
-                c = hi - g * (hi - lo); fc = score(c)
-            } else {
-                lo = c; c = d; fc = fd
-                d = lo + g * (hi - lo); fd = score(d)
-            }
-        }
-        var w = 0.5 * (lo + hi)
+        // log det of the fused information is concave in ω: golden-section search, then the end points.
+        var w = GoldenSection.maximum(0, 1, tolerance: 1e-8, score).x
         if score(0) > score(w) { w = 0 }
         if score(1) > score(w) { w = 1 }
         let fusedInfo = info(w)

@@ -53,7 +53,7 @@ public struct Trajectory: Sendable {
             }
         }
         let lo = times[max(0, best - 1)], hi = times[min(times.count - 1, best + 1)]
-        let (apoT, apoH) = Self.goldenMaximum(lo, hi) { [states, times, accelerations] t in
+        let (apoT, apoH) = GoldenSection.maximum(lo, hi, tolerance: 1e-4) { [states, times, accelerations] t in
             let s = Self.interpolate(times: times, states: states, accelerations: accelerations, at: t)
             return EarthFrame.altitude(ofECI: s.position, at: t)
         }
@@ -86,23 +86,5 @@ public struct Trajectory: Sendable {
         let r = h00 * a.position + (h10 * h) * a.velocity + h01 * b.position + (h11 * h) * b.velocity
         let v = h00 * a.velocity + (h10 * h) * accelerations[lo] + h01 * b.velocity + (h11 * h) * accelerations[hi]
         return StateVector(position: r, velocity: v)
-    }
-
-    static func goldenMaximum(_ a0: Double, _ b0: Double, _ f: (Double) -> Double) -> (Double, Double) {
-        var a = a0, b = b0
-        let g = (5.0.squareRoot() - 1) / 2
-        var c = b - g * (b - a), d = a + g * (b - a)
-        var fc = f(c), fd = f(d)
-        while b - a > 1e-4 {
-            if fc > fd {
-                b = d; d = c; fd = fc
-                c = b - g * (b - a); fc = f(c)
-            } else {
-                a = c; c = d; fc = fd
-                d = a + g * (b - a); fd = f(d)
-            }
-        }
-        let t = 0.5 * (a + b)
-        return (t, f(t))
     }
 }
