@@ -10,6 +10,7 @@ struct Accord: AsyncParsableCommand {
             PolicyCommand.self,
             AgreementCommand.self,
             Bench.self,
+            Track.self,
         ]
     )
 }

@@ -1,4 +1,0 @@
-import Testing
-@testable import AccordTracking
-
-@Test func moduleTrackingLinks() { #expect(Bool(true)) }
