@@ -28,6 +28,11 @@ public final class EnvelopeSealer: Sendable {
         epochs.withLock { $0.values.map(\.announcement) }
     }
 
+    /// The keys of the current epoch to `recipient` (tests and test vectors).
+    func testingKeys(for recipient: String) -> EpochKeys? {
+        epochs.withLock { $0[recipient]?.keys }
+    }
+
     /// Seals one envelope (a batch of one).
     public func seal(_ draft: EnvelopeDraft, directory: KeyDirectory, now: Date) throws -> SealedBatch {
         try sealBatch([draft], directory: directory, now: now)
