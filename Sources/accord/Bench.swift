@@ -7,6 +7,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             BenchCore.self,
             BenchTracking.self,
+            BenchCrypto.self,
         ]
     )
 }

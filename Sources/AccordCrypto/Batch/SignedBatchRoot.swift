@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+
+/// The root of a batch's Merkle tree, hybrid-signed once by the sending node.
+public struct SignedBatchRoot: Sendable, Equatable {
+    static let tag = "accord.batch-root"
+    static let signatureContext = "batch-root"
+
+    /// The signing party.
+    public let signer: String
+    /// The signer's key generation.
+    public let keyID: KeyID
+    /// When the batch was signed.
+    public let signedAt: Date
+    /// Number of envelopes in the batch.
+    public let treeSize: UInt32
+    /// The Merkle root.
+    public let root: [UInt8]
+    /// Hybrid signature over ``toBeSigned``.
+    public let signature: HybridSignature
+
+    init(signer: String, keyID: KeyID, signedAt: Date, treeSize: UInt32, root: [UInt8], signature: HybridSignature) {
+        self.signer = signer
+        self.keyID = keyID
+        self.signedAt = signedAt
+        self.treeSize = treeSize
+        self.root = root
+        self.signature = signature
+    }
+
+    static func sign(tree: MerkleTree, identity: NodeIdentity, at date: Date) throws -> SignedBatchRoot {
+        let unsigned = SignedBatchRoot(
+            signer: identity.party, keyID: identity.keyID, signedAt: date.accordNormalized,
+            treeSize: UInt32(tree.size), root: tree.root, signature: HybridSignature(ed25519: [], mldsa: []))
+        let signature = try identity.signingKey.sign(context: signatureContext, body: unsigned.toBeSigned)
+        return SignedBatchRoot(
+            signer: unsigned.signer, keyID: unsigned.keyID, signedAt: unsigned.signedAt,
+            treeSize: unsigned.treeSize, root: unsigned.root, signature: signature)
+    }
+
+    var toBeSigned: [UInt8] {
+        var writer = ByteWriter(capacity: 128)
+        writer.tag(Self.tag)
+        writer.u8(1)
+        writer.string(signer)
+        writer.fixed(keyID.bytes)
+        writer.time(signedAt)
+        writer.u32(treeSize)
+        writer.fixed(root)
+        return writer.bytes
+    }
+
+    /// The canonical bytes: ``toBeSigned`` then the signature.
+    public var encoded: [UInt8] { toBeSigned + signature.bytes }
+
+    func write(to writer: inout ByteWriter) {
+        writer.fixed(toBeSigned)
+        writer.fixed(signature.bytes)
+    }
+
+    static func read(from reader: inout ByteReader) throws -> SignedBatchRoot {
+        try reader.expectTag(tag)
+        try reader.expectVersion(1)
+        let signer = try reader.string("signer")
+        let keyID: KeyID = try reader.identifier("signer key id")
+        let signedAt = try reader.time("signedAt")
+        let treeSize = try reader.u32("tree size")
+        let root = try reader.fixed(32, "root")
+        let signature = try HybridSignature(bytes: try reader.fixed(HybridSignature.size, "root signature"))
+        return SignedBatchRoot(
+            signer: signer, keyID: keyID, signedAt: signedAt, treeSize: treeSize, root: root, signature: signature)
+    }
+
+    /// Parses a standalone signed root.
+    public init<D: DataProtocol>(encoded data: D) throws {
+        var reader = ByteReader(data, context: "batch root")
+        self = try Self.read(from: &reader)
+        try reader.finish()
+    }
+
+    /// Verifies the signature with the signer's bundle valid at `date`, using and filling `cache`.
+    func verify(directory: KeyDirectory, validAt date: Date, cache: VerifiedRootCache?) throws {
+        let bundle = try directory.bundle(party: signer, keyID: keyID, validAt: date)
+        let body = toBeSigned
+        var cacheKey: [UInt8] = []
+        if let cache {
+            var hasher = SHA256()
+            hasher.update(data: body)
+            hasher.update(data: signature.ed25519)
+            hasher.update(data: signature.mldsa)
+            cacheKey = Array(hasher.finalize())
+            if cache.contains(cacheKey) { return }
+        }
+        try bundle.signingKey.verify(signature, context: Self.signatureContext, body: body)
+        cache?.insert(cacheKey)
+    }
+}

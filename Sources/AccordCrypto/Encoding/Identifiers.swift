@@ -1,0 +1,65 @@
+import Crypto
+import Foundation
+
+/// A 16-byte identifier (envelope, epoch, key, consent), shown as lowercase hex.
+public protocol AccordIdentifier: Hashable, Sendable, CustomStringConvertible {
+    /// The 16 raw bytes.
+    var bytes: [UInt8] { get }
+    /// Wraps 16 raw bytes without checking (checked by the public initialisers).
+    init(unchecked bytes: [UInt8])
+}
+
+extension AccordIdentifier {
+    /// Wraps exactly 16 bytes, or throws ``AccordCryptoError/Code/malformed``.
+    public init<D: DataProtocol>(bytes: D) throws {
+        guard bytes.count == 16 else {
+            throw AccordCryptoError(.malformed, "an identifier is 16 bytes, got \(bytes.count)")
+        }
+        self.init(unchecked: Array(bytes))
+    }
+
+    /// A fresh random identifier.
+    public static func random() -> Self {
+        var generator = SystemRandomNumberGenerator()
+        return Self(unchecked: (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    /// Lowercase hex.
+    public var description: String { bytes.map { String(format: "%02x", $0) }.joined() }
+}
+
+/// Identifies one envelope; the store deduplicates on it (replay protection).
+public struct EnvelopeID: AccordIdentifier {
+    public let bytes: [UInt8]
+    public init(unchecked bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// Identifies one epoch of a (sender, recipient) pair.
+public struct EpochID: AccordIdentifier {
+    public let bytes: [UInt8]
+    public init(unchecked bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// Identifies one generation of a party's keys: the first 16 bytes of
+/// SHA-256("accord.v1 key-id" ‖ Ed25519 public ‖ ML-DSA-65 public ‖ X-Wing public).
+public struct KeyID: AccordIdentifier {
+    public let bytes: [UInt8]
+    public init(unchecked bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// Identifies one consent.
+public struct ConsentID: AccordIdentifier {
+    public let bytes: [UInt8]
+    public init(unchecked bytes: [UInt8]) { self.bytes = bytes }
+}
+
+extension ByteReader {
+    mutating func identifier<I: AccordIdentifier>(_ field: String) throws -> I {
+        I(unchecked: try fixed(16, field))
+    }
+}
+
+extension Data {
+    /// Lowercase hex, for fingerprints and test vectors.
+    public var accordHex: String { map { String(format: "%02x", $0) }.joined() }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import AccordCrypto
-
-@Test func moduleCryptoLinks() { #expect(Bool(true)) }
