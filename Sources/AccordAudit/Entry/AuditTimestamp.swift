@@ -22,12 +22,29 @@ public struct AuditTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         Date(timeIntervalSince1970: Double(millisecondsSince1970) / 1000)
     }
 
-    /// ISO 8601 in UTC with milliseconds, e.g. `2019-08-22T09:30:00.000Z`.
+    /// ISO 8601 in UTC with milliseconds, e.g. `2019-08-22T09:30:00.000Z` (computed with
+    /// integer calendar arithmetic, so it is exact and independent of locale and time zone).
     public var description: String {
-        date.formatted(
-            Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .gmt)
-                .year().month().day().time(includingFractionalSeconds: true)
-        )
+        let millisecond = millisecondsSince1970 % 1000
+        let seconds = millisecondsSince1970 / 1000
+        let days = Int64(seconds / 86_400)
+        let secondOfDay = seconds % 86_400
+        // Howard Hinnant's civil_from_days, for days since 1970-01-01.
+        let z = days + 719_468
+        let era = z / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: some BinaryInteger, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millisecond, 3))Z"
     }
 
     /// This instant plus `milliseconds` (saturating).
