@@ -5,6 +5,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Accord's hot paths (run with `swift run -c release accord bench ...`).",
         subcommands: [
+            BenchAudit.self,
         ]
     )
 }
