@@ -8,6 +8,7 @@ struct Bench: AsyncParsableCommand {
             BenchCore.self,
             BenchTracking.self,
             BenchCrypto.self,
+            BenchAudit.self,
         ]
     )
 }

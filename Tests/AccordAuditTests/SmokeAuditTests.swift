@@ -1,4 +1,0 @@
-import Testing
-@testable import AccordAudit
-
-@Test func moduleAuditLinks() { #expect(Bool(true)) }
