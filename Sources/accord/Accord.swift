@@ -7,6 +7,8 @@ struct Accord: AsyncParsableCommand {
         abstract: "Exchange classified military information strictly as the agreements between nations allow.",
         subcommands: [
             DemoCommand.self,
+            InitCommand.self,
+            PeerCommand.self,
             PolicyCommand.self,
             AgreementCommand.self,
             Bench.self,

@@ -1,3 +1,4 @@
+import AccordCrypto
 import AsyncHTTPClient
 import Crypto
 import Foundation
@@ -72,6 +73,20 @@ struct FederationTLSTests {
             await #expect(throws: (any Error).self) { try await get(port: port, client: stranger, pinning: kr) }
             // The client refuses a server whose certificate it did not pin.
             await #expect(throws: (any Error).self) { try await get(port: port, client: jp, pinning: stranger) }
+        }
+    }
+
+    @Test("node identities' own certificates work for pinned mutual TLS")
+    func nodeIdentities() async throws {
+        let now = Date()
+        func tls(_ party: String) throws -> TLSIdentity {
+            let identity = try NodeIdentity.generate(party: party, notBefore: now.addingTimeInterval(-60), notAfter: now.addingTimeInterval(3600))
+            return TLSIdentity(certificateDER: identity.certificateDER, privateKeyDER: identity.tlsPrivateKeyDER)
+        }
+        let us = try tls("US"), kr = try tls("KR")
+        try await withServer(identity: us, pinned: [kr]) { port in
+            let answer = try await get(port: port, client: kr, pinning: us)
+            #expect(answer == "ok")
         }
     }
 

@@ -1,0 +1,111 @@
+import AccordCore
+import AccordCrypto
+import Crypto
+import Foundation
+
+/// Creates a node's directory: keys, certificate, public key bundle and configuration (`accord init`),
+/// and pins peers into it (`accord peer add`).
+public enum NodeSetup {
+    /// Files `initialise` writes, relative to the node directory.
+    public enum FileName {
+        public static let configuration = "node.json"
+        public static let identity = "identity.key"
+        public static let certificate = "certificate.der"
+        public static let keyBundle = "key-bundle.bin"
+        public static let peers = "peers"
+    }
+
+    /// A user to create, and the token printed once for them.
+    public struct NewUser: Sendable {
+        public let id: String
+        public let clearance: String
+        public let needToKnow: [Topic]
+        public let token: String
+
+        public init(id: String, clearance: String, needToKnow: [Topic], token: String = NodeSetup.makeToken()) {
+            self.id = id
+            self.clearance = clearance
+            self.needToKnow = needToKnow
+            self.token = token
+        }
+    }
+
+    /// A fresh 256-bit API token, hex.
+    public static func makeToken() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// SHA-256 hex of a token, as the configuration stores it.
+    public static func tokenDigest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Creates `directory` with new keys valid from `now` for `years`, and a configuration using SQLite there.
+    /// Refuses to overwrite an existing identity.
+    public static func initialise(
+        directory: URL, party: PartyCode, book: PolicyBook, federationPort: Int, apiPort: Int,
+        users: [NewUser], now: Date, years: Int = 2
+    ) throws -> NodeConfiguration {
+        guard let scheme = book.parties[party]?.scheme else { throw NodeConfigurationError("party \(party) is not in the party directory") }
+        for user in users where scheme.level(named: user.clearance) == nil {
+            throw NodeConfigurationError("user \(user.id): clearance '\(user.clearance)' is not a level of \(party)")
+        }
+        let fileManager = FileManager.default
+        let identityURL = directory.appendingPathComponent(FileName.identity)
+        guard !fileManager.fileExists(atPath: identityURL.path) else {
+            throw NodeConfigurationError("\(identityURL.path) exists; refusing to replace a node's keys")
+        }
+        try fileManager.createDirectory(at: directory.appendingPathComponent(FileName.peers), withIntermediateDirectories: true)
+        let identity = try NodeIdentity.generate(
+            party: party.rawValue, notBefore: now, notAfter: now.addingTimeInterval(Double(years) * 365.25 * 86_400))
+        try identity.write(to: identityURL)
+        try Data(identity.certificateDER).write(to: directory.appendingPathComponent(FileName.certificate))
+        try Data(try PartyKeyBundle(identity: identity).encoded).write(to: directory.appendingPathComponent(FileName.keyBundle))
+        let file: [String: Any] = [
+            "format": "accord.node/1",
+            "party": party.rawValue,
+            "federation": ["host": "127.0.0.1", "port": federationPort],
+            "api": ["host": "127.0.0.1", "port": apiPort],
+            "identity": FileName.identity,
+            "store": "sqlite:accord.sqlite",
+            "peers": [Any](),
+            "users": users.map { user in
+                ["id": user.id, "clearance": user.clearance, "needToKnow": user.needToKnow.map(\.rawValue),
+                 "tokenSHA256": tokenDigest(user.token)] as [String: Any]
+            },
+        ]
+        let configurationURL = directory.appendingPathComponent(FileName.configuration)
+        try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys]).write(to: configurationURL)
+        return try NodeConfiguration.load(from: configurationURL)
+    }
+
+    /// Pins a peer: copies its certificate and key bundle into `peers/` (after checking that the bundle
+    /// is validly self-signed, names the party and carries that certificate) and adds it to the configuration.
+    public static func addPeer(
+        configuration configurationURL: URL, party: PartyCode, url: URL, certificate: URL, keyBundle: URL, now: Date
+    ) throws -> NodeConfiguration {
+        let certificateDER = try Data(contentsOf: certificate)
+        let bundle = try PartyKeyBundle(encoded: try Data(contentsOf: keyBundle))
+        guard bundle.party == party.rawValue else {
+            throw NodeConfigurationError("the key bundle is \(bundle.party)'s, not \(party)'s")
+        }
+        guard bundle.certificateDER == Array(certificateDER) else {
+            throw NodeConfigurationError("the key bundle does not carry this certificate (fingerprint \(FederationTLS.fingerprint(Array(certificateDER))))")
+        }
+        try bundle.checkValid(at: now)
+        let directory = configurationURL.deletingLastPathComponent()
+        let peers = directory.appendingPathComponent(FileName.peers)
+        try FileManager.default.createDirectory(at: peers, withIntermediateDirectories: true)
+        try certificateDER.write(to: peers.appendingPathComponent("\(party).der"))
+        try Data(bundle.encoded).write(to: peers.appendingPathComponent("\(party).bundle"))
+        guard var file = try JSONSerialization.jsonObject(with: Data(contentsOf: configurationURL)) as? [String: Any] else {
+            throw NodeConfigurationError("\(configurationURL.path) is not a JSON object")
+        }
+        var entries = (file["peers"] as? [[String: Any]] ?? []).filter { $0["party"] as? String != party.rawValue }
+        entries.append(["party": party.rawValue, "url": url.absoluteString,
+                        "certificate": "\(FileName.peers)/\(party).der", "keyBundle": "\(FileName.peers)/\(party).bundle"])
+        file["peers"] = entries
+        try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys]).write(to: configurationURL)
+        return try NodeConfiguration.load(from: configurationURL)
+    }
+}
