@@ -1,0 +1,64 @@
+import AccordAudit
+import AccordCore
+import AccordCrypto
+import AccordStore
+import Foundation
+
+extension NodeEngine {
+    /// What one delivery round to a peer did.
+    public struct DeliveryReport: Sendable, Equatable {
+        public let attempted: Int
+        public let delivered: Int
+        public let refused: [String]
+    }
+
+    /// Sends pending envelopes to `peer`, oldest first, through `send`; records receipts (verified
+    /// against the envelopes) as deliveries, and a failed round as a retry with exponential backoff.
+    /// Envelopes the peer refused stay pending for an operator to look at; they are reported.
+    public func deliver(
+        to peer: PartyCode, limit: Int = 512, send: @Sendable (Transmission) async throws -> [EnvelopeResult]
+    ) async throws -> DeliveryReport {
+        let pending = try await store.pendingOutbox(sender: party, recipient: peer, limit: limit)
+        let now = clock()
+        let due = pending.filter { $0.nextAttempt <= now }
+        guard !due.isEmpty else { return DeliveryReport(attempted: 0, delivered: 0, refused: []) }
+        let announcements = sealer.currentAnnouncements.filter { $0.recipient == peer.rawValue }.map(\.encoded)
+        let results: [EnvelopeResult]
+        do {
+            results = try await send(Transmission(announcements: announcements, envelopes: due.map { Array($0.bytes) }))
+            guard results.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(results.count) results for \(due.count) envelopes") }
+        } catch {
+            let failures = due.map { row in
+                OutboxFailure(envelopeID: row.id, nextAttempt: now.addingTimeInterval(Self.backoff(attempts: row.attempts)))
+            }
+            try await commit(StepWrite(failures: failures), events: [])
+            throw error
+        }
+        var deliveries: [OutboxDelivery] = []
+        var events: [AuditEvent] = []
+        var refused: [String] = []
+        for (row, result) in zip(due, results) {
+            switch result {
+            case .receipt(let bytes):
+                do {
+                    let receipt = try Receipt(encoded: bytes)
+                    try receipt.verify(for: try Envelope(encoded: row.bytes), directory: directory)
+                    deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(bytes)))
+                    events.append(.receiptReceived(envelopeID: row.id, from: peer.rawValue, peerTreeHead: nil))
+                } catch {
+                    refused.append("\(row.id): receipt does not verify (\(error))")
+                    events.append(.securityEvent(kind: .forgedSignature, peer: peer.rawValue, envelopeID: row.id, detail: "bad receipt: \(error)"))
+                }
+            case .refused(let error):
+                refused.append("\(row.id): \(error.message)")
+            }
+        }
+        try await commit(StepWrite(deliveries: deliveries), events: events)
+        return DeliveryReport(attempted: due.count, delivered: deliveries.count, refused: refused)
+    }
+
+    /// 0.2 s doubling per attempt, at most 30 s.
+    static func backoff(attempts: Int) -> TimeInterval {
+        min(30, 0.2 * pow(2, Double(min(attempts, 10))))
+    }
+}

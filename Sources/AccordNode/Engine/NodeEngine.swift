@@ -1,0 +1,73 @@
+import AccordAudit
+import AccordCore
+import AccordCrypto
+import AccordStore
+import Foundation
+import Logging
+
+/// One nation's node, without its HTTP layer: the release pipeline, the inbox, relay and delivery,
+/// over a ``NodeStore`` and the crypto layer. Every method is one step: decide, seal or open, and
+/// write the step (outbox or inbox rows, holdings, audit entries) in one store transaction.
+public final class NodeEngine: Sendable {
+    /// This node's party.
+    public let party: PartyCode
+    /// Agreements and notes this node decides with (its own copy: it never trusts a peer's decision).
+    public let book: PolicyBook
+    let identity: NodeIdentity
+    let directory: KeyDirectory
+    let sealer: EnvelopeSealer
+    let opener: EnvelopeOpener
+    let store: any NodeStore
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    /// Creates an engine.
+    /// - Parameters:
+    ///   - identity: this node's keys.
+    ///   - peers: the key bundles of the parties it federates with (pinned at `accord peer add`).
+    ///   - clock: the node's time; the demo and tests replay history on a simulated clock.
+    public init(
+        identity: NodeIdentity, peers: [PartyKeyBundle], book: PolicyBook, store: any NodeStore,
+        clock: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "accord.node")
+    ) throws {
+        guard let party = PartyCode(identity.party), book.parties[party] != nil else {
+            throw NodeError(.malformed, "identity party \(identity.party) is not in the party directory")
+        }
+        self.party = party
+        self.identity = identity
+        self.book = book
+        self.directory = KeyDirectory([try PartyKeyBundle(identity: identity)] + peers)
+        self.sealer = EnvelopeSealer(identity: identity)
+        self.opener = EnvelopeOpener(identity: identity)
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The parties this node can seal for.
+    public var peers: [PartyCode] {
+        ["JP", "KR", "US"].compactMap(PartyCode.init).filter { $0 != party && !directory.bundles(of: $0.rawValue).isEmpty }
+    }
+
+    /// Writes one step with its audit events, in one transaction.
+    @discardableResult
+    func commit(_ step: StepWrite, events: [AuditEvent]) async throws -> StepOutcome<Void> {
+        let node = party.rawValue
+        let instant = clock()
+        return try await store.commit(step) { context in
+            (try AuditBridge.append(events, node: node, at: instant, context: context), ())
+        }
+    }
+
+    /// Records a security event (forged signature, replay, tampered label, refused release) on its own.
+    func audit(_ event: AuditEvent) async {
+        do { try await commit(StepWrite(), events: [event]) } catch {
+            logger.error("cannot audit security event", metadata: ["accord.error": "\(error)"])
+        }
+    }
+
+    /// The text a recipient's equivalent label travels as: its own policy and level (`JP//GOKUHI`).
+    static func recipientLabel(_ recipient: PartyCode, _ level: ClassificationLevel) -> String {
+        "\(recipient.rawValue)//\(level.code)"
+    }
+}
