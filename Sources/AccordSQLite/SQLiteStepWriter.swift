@@ -13,7 +13,7 @@ struct SQLiteStepWriter {
         var inboxDuplicates = Set<String>()
         for write in step.inbox {
             let envelope = write.envelope
-            try db.execute(literal: """
+            try execute( """
                 INSERT INTO inbox (envelope_id, sender, received_us, bytes)
                 VALUES (\(envelope.id), \(envelope.sender.rawValue), \(StoredValue.microseconds(envelope.received)), \(envelope.bytes))
                 ON CONFLICT (envelope_id) DO NOTHING
@@ -31,7 +31,7 @@ struct SQLiteStepWriter {
             case .pending: state = ("pending", nil, nil)
             case .delivered(let at, let receipt): state = ("delivered", StoredValue.microseconds(at), receipt)
             }
-            try db.execute(literal: """
+            try execute( """
                 INSERT INTO outbox (envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts,
                                     next_attempt_us, state, delivered_us, receipt)
                 VALUES (\(envelope.id), \(envelope.sender.rawValue), \(envelope.recipient.rawValue), \(envelope.agreementID),
@@ -41,7 +41,7 @@ struct SQLiteStepWriter {
         }
         var alreadyDelivered = Set<String>()
         for delivery in step.deliveries {
-            try db.execute(literal: """
+            try execute( """
                 UPDATE outbox SET state = 'delivered', delivered_us = \(StoredValue.microseconds(delivery.deliveredAt)),
                                   receipt = \(delivery.receipt)
                 WHERE envelope_id = \(delivery.envelopeID) AND state = 'pending'
@@ -52,14 +52,14 @@ struct SQLiteStepWriter {
             }
         }
         for failure in step.failures {
-            try db.execute(literal: """
+            try execute( """
                 UPDATE outbox SET attempts = attempts + 1, next_attempt_us = \(StoredValue.microseconds(failure.nextAttempt))
                 WHERE envelope_id = \(failure.envelopeID) AND state = 'pending'
                 """)
             if db.changesCount == 0 { try requireOutbox(failure.envelopeID) }
         }
         for user in step.users {
-            try db.execute(literal: """
+            try execute( """
                 INSERT INTO users (id, party, clearance, need_to_know, token_hash, password_hash)
                 VALUES (\(user.id), \(user.party.rawValue), \(user.clearance), \(StoredValue.topicsText(user.needToKnow)),
                         \(user.tokenHash), \(user.passwordHash))
@@ -68,11 +68,11 @@ struct SQLiteStepWriter {
                 """)
         }
         for id in step.removedUsers {
-            try db.execute(literal: "DELETE FROM users WHERE id = \(id)")
+            try execute( "DELETE FROM users WHERE id = \(id)")
         }
         for consent in step.consents {
             let json = try StoredValue.json(consent, "consent \(consent.id)")
-            try db.execute(literal: """
+            try execute( """
                 INSERT INTO consents (id, originator, intermediary, recipient, valid_from_us, valid_until_us, consent)
                 VALUES (\(consent.id), \(consent.originator.rawValue), \(consent.intermediary.rawValue), \(consent.recipient.rawValue),
                         \(StoredValue.microseconds(consent.validFrom)), \(consent.validUntil.map(StoredValue.microseconds)), \(json))
@@ -83,7 +83,7 @@ struct SQLiteStepWriter {
         }
         var noteDuplicates = Set<String>()
         for note in step.notes {
-            try db.execute(literal: """
+            try execute( """
                 INSERT INTO notes (agreement_id, note_id, from_party, date_us, bytes)
                 VALUES (\(note.agreementID), \(note.noteID), \(note.from.rawValue), \(StoredValue.microseconds(note.date)), \(note.bytes))
                 ON CONFLICT (agreement_id, note_id) DO NOTHING
@@ -99,7 +99,7 @@ struct SQLiteStepWriter {
             }
         }
         for bundle in step.keyBundles {
-            try db.execute(literal: """
+            try execute( """
                 INSERT INTO key_bundles (party, key_id, valid_from_us, valid_until_us, bytes)
                 VALUES (\(bundle.party.rawValue), \(bundle.keyID), \(StoredValue.microseconds(bundle.validFrom)),
                         \(bundle.validUntil.map(StoredValue.microseconds)), \(bundle.bytes))
@@ -121,12 +121,12 @@ struct SQLiteStepWriter {
             }
         }
         for head in step.treeHeads {
-            try db.execute(literal: """
+            try execute( """
                 INSERT INTO tree_heads (size, timestamp_ms, bytes) VALUES (\(head.size), \(head.timestampMilliseconds), \(head.bytes))
                 """)
         }
         for head in step.peerTreeHeads {
-            try db.execute(literal: """
+            try execute( """
                 INSERT INTO peer_tree_heads (peer, size, received_ms, envelope_id, bytes, proof)
                 VALUES (\(head.peer), \(head.size), \(head.receivedMilliseconds), \(head.envelopeID), \(head.bytes), \(head.proofFromPrevious))
                 """)
@@ -137,9 +137,15 @@ struct SQLiteStepWriter {
             auditIndexes: indexes, result: result)
     }
 
+    /// Runs one statement, reusing its prepared form: a step repeats the same few statements
+    /// hundreds of times, with only the bound values changing.
+    private func execute(_ sql: SQL) throws {
+        try db.cachedStatement(literal: sql).execute()
+    }
+
     private func putHolding(_ holding: Holding.Snapshot) throws {
         let json = try StoredValue.json(holding, "holding \(holding.id)")
-        try db.execute(literal: """
+        try execute( """
             INSERT INTO holdings (id, object_id, holder, received_from, received_us, status, snapshot)
             VALUES (\(holding.id), \(holding.objectID), \(holding.holder.rawValue), \(holding.receivedFrom.rawValue),
                     \(StoredValue.microseconds(holding.received)), \(holding.status), \(json))
@@ -169,12 +175,12 @@ struct SQLiteStepWriter {
         let (append, result) = try audit(AuditContext(size: size, frontier: frontier, inboxDuplicates: inboxDuplicates))
         let nodes = try append.checked(after: size)
         for (offset, leaf) in append.leaves.enumerated() {
-            try db.execute(literal: """
+            try execute( """
                 INSERT INTO audit_leaves (idx, entry, leaf_hash) VALUES (\(size + Int64(offset)), \(leaf.entry), \(leaf.leafHash))
                 """)
         }
         for node in nodes {
-            try db.execute(literal: "INSERT INTO audit_nodes (level, idx, hash) VALUES (\(node.id.level), \(node.id.index), \(node.hash))")
+            try execute( "INSERT INTO audit_nodes (level, idx, hash) VALUES (\(node.id.level), \(node.id.index), \(node.hash))")
         }
         return (size..<(size + Int64(append.leaves.count)), result)
     }
