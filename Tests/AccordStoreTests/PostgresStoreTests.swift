@@ -1,7 +1,6 @@
 import AccordPostgres
 import AccordStore
 import Foundation
-import Logging
 import PostgresNIO
 import Testing
 
