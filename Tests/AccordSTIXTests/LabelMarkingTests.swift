@@ -53,14 +53,18 @@ import Testing
         let marking = try LabelMarking.forRecipient(JP, label: original, decision: decision)
         #expect(marking.displayText == "KR 군사II급비밀 / JP 極秘")
         #expect(marking.object["name"] == .string("\(text) (KR 군사II급비밀 / JP 極秘)"))
-        #expect(marking.id != LabelMarking(label: original).id)
+        #expect(marking.id != (try LabelMarking(label: original)).id)
         #expect(try LabelMarking(object: marking.object, parties: book.parties) == marking)
 
         let holding = try Holding(id: "h-1", objectID: "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", label: original,
                                   decision: decision, holder: JP, receivedFrom: KR, purpose: "defence",
                                   received: stamp("2019-12-01T00:00:01Z").date, custody: .init(location: "Ichigaya", custodian: "J2"))
-        #expect(LabelMarking.forHolding(holding) == marking)
+        #expect(try LabelMarking.forHolding(holding) == marking)
 
+        let jpLevel = try #require(book.parties[JP]?.scheme.level(named: "HI"))
+        #expect(stixError { _ = try LabelMarking(label: original, equivalentLevels: [PartyLevel(party: JP, level: jpLevel)],
+                                                 shownTo: PartyLevel(party: JP, level: decision.recipientLevel!)) }?.field == "shown_to")
+        #expect(stixError { _ = try LabelMarking.forRecipient(KR, label: original, decision: decision) }?.code == .contradiction)
         let denied = Decision.denied([])
         #expect(stixError { _ = try LabelMarking.forRecipient(JP, label: original, decision: denied) }?.code == .invalidMarking)
     }

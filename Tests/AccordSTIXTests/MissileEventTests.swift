@@ -22,7 +22,7 @@ func sampleEvent(markings: [STIXIdentifier] = []) throws -> MissileEvent {
 
 @Suite struct MissileEventTests {
     @Test func roundTripsThroughSTIXJSON() throws {
-        let event = try sampleEvent(markings: [LabelMarking(label: try label("KR//II//REL TO JP,US//TOPIC nk-missile")).id])
+        let event = try sampleEvent(markings: [try LabelMarking(label: try label("KR//II//REL TO JP,US//TOPIC nk-missile")).id])
         let object = event.object
         #expect(object.type == "x-accord-missile-event")
         #expect(object.createdByRef == AccordSTIXIdentity.partyID(KR))

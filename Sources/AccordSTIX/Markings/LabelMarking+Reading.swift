@@ -93,7 +93,7 @@ extension LabelMarking {
             shownTo = level
         }
 
-        self.init(label: label, equivalentLevels: equivalents, shownTo: shownTo)
+        try self.init(label: label, equivalentLevels: equivalents, shownTo: shownTo)
         if let name = object["name"], name.stringValue != self.object["name"]?.stringValue {
             throw STIXError(.contradiction, field: "name", "\(excerpt(name.stringValue ?? name.typeName)) does not match the label \(excerpt(label.text))")
         }

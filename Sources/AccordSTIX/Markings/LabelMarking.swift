@@ -27,8 +27,30 @@ public struct LabelMarking: Hashable, Sendable {
     /// The recipient this copy is rendered for, with its equivalent level; `nil` for the originator's marking.
     public let shownTo: PartyLevel?
 
-    /// A marking for `label` with the given equivalent levels (parties must be in REL TO; at most one each).
-    public init(label: Label, equivalentLevels: [PartyLevel] = [], shownTo: PartyLevel? = nil) {
+    /// A marking for `label` with the given equivalent levels: each party in REL TO, at most one
+    /// level each, and `shownTo` (if any) in REL TO and agreeing with `equivalentLevels`.
+    public init(label: Label, equivalentLevels: [PartyLevel] = [], shownTo: PartyLevel? = nil) throws(STIXError) {
+        var seen = Set<PartyCode>()
+        for (index, level) in equivalentLevels.enumerated() {
+            guard label.releasableTo.contains(level.party) else {
+                throw STIXError(.contradiction, field: "equivalent_levels[\(index)]", "\(level.party) is not in the label's REL TO")
+            }
+            guard seen.insert(level.party).inserted else {
+                throw STIXError(.contradiction, field: "equivalent_levels[\(index)]", "gives \(level.party) a second level")
+            }
+        }
+        if let shownTo {
+            guard label.releasableTo.contains(shownTo.party) else {
+                throw STIXError(.contradiction, field: "shown_to", "\(shownTo.party) is not in the label's REL TO")
+            }
+            if let listed = equivalentLevels.first(where: { $0.party == shownTo.party }), listed.level != shownTo.level {
+                throw STIXError(.contradiction, field: "shown_to", "shows \(shownTo.party) \(shownTo.level.code) but equivalent_levels gives \(listed.level.code)")
+            }
+        }
+        self.init(checked: label, equivalentLevels: equivalentLevels, shownTo: shownTo)
+    }
+
+    private init(checked label: Label, equivalentLevels: [PartyLevel], shownTo: PartyLevel?) {
         self.label = label
         self.equivalentLevels = equivalentLevels
         self.shownTo = shownTo
@@ -39,9 +61,9 @@ public struct LabelMarking: Hashable, Sendable {
     /// arrangement route mapped leg by leg. Tables only: whether a release is allowed at an
     /// instant is the release decision's business.
     public init(label: Label, book: PolicyBook) {
-        self.init(label: label, equivalentLevels: label.releasableTo.compactMap { party in
+        self.init(checked: label, equivalentLevels: label.releasableTo.compactMap { party in
             Self.equivalent(of: label, for: party, book: book).map { PartyLevel(party: party, level: $0) }
-        })
+        }, shownTo: nil)
     }
 
     /// The marking as `recipient` shows it, with the level an allowed decision gives it.
@@ -49,17 +71,14 @@ public struct LabelMarking: Hashable, Sendable {
         guard let level = decision.recipientLevel else {
             throw STIXError(.invalidMarking, field: "decision", "a denied release has no recipient marking")
         }
-        guard label.releasableTo.contains(recipient) else {
-            throw STIXError(.contradiction, field: "recipient", "\(recipient) is not in the label's REL TO")
-        }
         let shown = PartyLevel(party: recipient, level: level)
-        return LabelMarking(label: label, equivalentLevels: [shown], shownTo: shown)
+        return try LabelMarking(label: label, equivalentLevels: [shown], shownTo: shown)
     }
 
     /// The marking as the holder of a received object shows it: the originator's label and the holder's level.
-    public static func forHolding(_ holding: Holding) -> LabelMarking {
+    public static func forHolding(_ holding: Holding) throws(STIXError) -> LabelMarking {
         let shown = PartyLevel(party: holding.holder, level: holding.localLevel)
-        return LabelMarking(label: holding.originatorLabel, equivalentLevels: [shown], shownTo: shown)
+        return try LabelMarking(label: holding.originatorLabel, equivalentLevels: [shown], shownTo: shown)
     }
 
     /// The STIX `name`: the label text.
