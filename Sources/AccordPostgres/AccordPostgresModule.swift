@@ -1,4 +1,0 @@
-import AccordStore
-
-/// The production store, on PostgreSQL through PostgresNIO.
-public enum AccordPostgresModule {}

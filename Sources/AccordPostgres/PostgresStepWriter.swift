@@ -1,0 +1,276 @@
+import AccordCore
+import AccordStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Writes one ``StepWrite`` on a connection inside an open transaction.
+///
+/// The hot paths (inbox, outbox, audit leaves) insert a whole batch in one statement through
+/// `unnest` of bound arrays; the rest go row by row.
+struct PostgresStepWriter {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func write<Result: Sendable>(
+        _ step: StepWrite, audit: (AuditContext) throws -> (AuditAppend, Result)
+    ) async throws -> StepOutcome<Result> {
+        // Every step takes this lock first: one lock order, no deadlocks, sequential audit indexes.
+        let size = try await one(
+            connection.query("SELECT size FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger), Int64.self, "the audit head")
+        let inboxDuplicates = try await writeInbox(step.inbox)
+        for holding in step.holdings { try await putHolding(holding) }
+        try await writeOutbox(step.outbox)
+        var alreadyDelivered = Set<String>()
+        for delivery in step.deliveries {
+            let updated = try await count(connection.query("""
+                UPDATE outbox SET state = 'delivered', delivered_us = \(StoredValue.microseconds(delivery.deliveredAt)),
+                                  receipt = \(delivery.receipt)
+                WHERE envelope_id = \(delivery.envelopeID) AND state = 'pending' RETURNING 1
+                """, logger: logger))
+            if updated == 0 {
+                try await requireOutbox(delivery.envelopeID)
+                alreadyDelivered.insert(delivery.envelopeID)
+            }
+        }
+        for failure in step.failures {
+            let updated = try await count(connection.query("""
+                UPDATE outbox SET attempts = attempts + 1, next_attempt_us = \(StoredValue.microseconds(failure.nextAttempt))
+                WHERE envelope_id = \(failure.envelopeID) AND state = 'pending' RETURNING 1
+                """, logger: logger))
+            if updated == 0 { try await requireOutbox(failure.envelopeID) }
+        }
+        for user in step.users {
+            try await connection.query("""
+                INSERT INTO users (id, party, clearance, need_to_know, token_hash, password_hash)
+                VALUES (\(user.id), \(user.party.rawValue), \(user.clearance), \(StoredValue.topicsText(user.needToKnow)),
+                        \(user.tokenHash), \(user.passwordHash))
+                ON CONFLICT (id) DO UPDATE SET party = excluded.party, clearance = excluded.clearance,
+                    need_to_know = excluded.need_to_know, token_hash = excluded.token_hash, password_hash = excluded.password_hash
+                """, logger: logger)
+        }
+        for id in step.removedUsers {
+            try await connection.query("DELETE FROM users WHERE id = \(id)", logger: logger)
+        }
+        for consent in step.consents {
+            let json = try StoredValue.json(consent, "consent \(consent.id)")
+            try await connection.query("""
+                INSERT INTO consents (id, originator, intermediary, recipient, valid_from_us, valid_until_us, consent)
+                VALUES (\(consent.id), \(consent.originator.rawValue), \(consent.intermediary.rawValue), \(consent.recipient.rawValue),
+                        \(StoredValue.microseconds(consent.validFrom)), \(consent.validUntil.map(StoredValue.microseconds)), \(json))
+                ON CONFLICT (id) DO UPDATE SET originator = excluded.originator, intermediary = excluded.intermediary,
+                    recipient = excluded.recipient, valid_from_us = excluded.valid_from_us,
+                    valid_until_us = excluded.valid_until_us, consent = excluded.consent
+                """, logger: logger)
+        }
+        var noteDuplicates = Set<String>()
+        for note in step.notes {
+            let inserted = try await count(connection.query("""
+                INSERT INTO notes (agreement_id, note_id, from_party, date_us, bytes)
+                VALUES (\(note.agreementID), \(note.noteID), \(note.from.rawValue), \(StoredValue.microseconds(note.date)), \(note.bytes))
+                ON CONFLICT (agreement_id, note_id) DO NOTHING RETURNING 1
+                """, logger: logger))
+            if inserted == 0 {
+                let stored = try await one(connection.query("""
+                    SELECT bytes FROM notes WHERE agreement_id = \(note.agreementID) AND note_id = \(note.noteID)
+                    """, logger: logger), Data.self, "note")
+                guard stored == note.bytes else {
+                    throw StoreError(.conflict, "note \(note.agreementID)/\(note.noteID) is already stored with different bytes")
+                }
+                noteDuplicates.insert("\(note.agreementID)/\(note.noteID)")
+            }
+        }
+        for bundle in step.keyBundles {
+            let validFrom = StoredValue.microseconds(bundle.validFrom)
+            let validUntil = bundle.validUntil.map(StoredValue.microseconds)
+            let inserted = try await count(connection.query("""
+                INSERT INTO key_bundles (party, key_id, valid_from_us, valid_until_us, bytes)
+                VALUES (\(bundle.party.rawValue), \(bundle.keyID), \(validFrom), \(validUntil), \(bundle.bytes))
+                ON CONFLICT (party, key_id) DO NOTHING RETURNING 1
+                """, logger: logger))
+            if inserted == 0 {
+                let same = try await count(connection.query("""
+                    SELECT 1 FROM key_bundles WHERE party = \(bundle.party.rawValue) AND key_id = \(bundle.keyID)
+                      AND valid_from_us = \(validFrom) AND valid_until_us IS NOT DISTINCT FROM \(validUntil)
+                      AND bytes = \(bundle.bytes)
+                    """, logger: logger))
+                guard same == 1 else {
+                    throw StoreError(.conflict, "key bundle \(bundle.party)/\(bundle.keyID) is already stored with different contents")
+                }
+            }
+        }
+        for head in step.treeHeads {
+            try await connection.query("""
+                INSERT INTO tree_heads (size, timestamp_ms, bytes) VALUES (\(head.size), \(head.timestampMilliseconds), \(head.bytes))
+                """, logger: logger)
+        }
+        for head in step.peerTreeHeads {
+            try await connection.query("""
+                INSERT INTO peer_tree_heads (peer, size, received_ms, envelope_id, bytes, proof)
+                VALUES (\(head.peer), \(head.size), \(head.receivedMilliseconds), \(head.envelopeID), \(head.bytes), \(head.proofFromPrevious))
+                """, logger: logger)
+        }
+        let (indexes, result) = try await appendAudit(size: size, inboxDuplicates: inboxDuplicates, audit)
+        return StepOutcome(
+            inboxDuplicates: inboxDuplicates, alreadyDelivered: alreadyDelivered, noteDuplicates: noteDuplicates,
+            auditIndexes: indexes, result: result)
+    }
+
+    private func writeInbox(_ writes: [InboxWrite]) async throws -> Set<String> {
+        guard !writes.isEmpty else { return [] }
+        let ids = writes.map(\.envelope.id)
+        let senders = writes.map(\.envelope.sender.rawValue)
+        let received = writes.map { StoredValue.microseconds($0.envelope.received) }
+        let bytes = writes.map { ByteBuffer(bytes: $0.envelope.bytes) }
+        var inserted = Set<String>()
+        for try await id in try await connection.query("""
+            INSERT INTO inbox (envelope_id, sender, received_us, bytes)
+            SELECT * FROM unnest(\(ids)::text[], \(senders)::text[], \(received)::bigint[], \(bytes)::bytea[])
+            ON CONFLICT (envelope_id) DO NOTHING RETURNING envelope_id
+            """, logger: logger).decode(String.self)
+        {
+            inserted.insert(id)
+        }
+        var duplicates = Set<String>()
+        for write in writes {
+            // A second row with the same id in one batch is a duplicate of the first.
+            if inserted.remove(write.envelope.id) != nil {
+                if let holding = write.holding { try await putHolding(holding) }
+            } else {
+                duplicates.insert(write.envelope.id)
+            }
+        }
+        return duplicates
+    }
+
+    private func writeOutbox(_ envelopes: [OutboxEnvelope]) async throws {
+        guard !envelopes.isEmpty else { return }
+        var states = [String](), deliveredAt = [Int64?](), receipts = [Data?]()
+        for envelope in envelopes {
+            switch envelope.state {
+            case .pending:
+                states.append("pending"); deliveredAt.append(nil); receipts.append(nil)
+            case .delivered(let at, let receipt):
+                states.append("delivered"); deliveredAt.append(StoredValue.microseconds(at)); receipts.append(receipt)
+            }
+        }
+        if deliveredAt.contains(where: { $0 != nil }) {
+            // Rare (imports): row by row, since bound arrays cannot hold NULLs here.
+            for (offset, envelope) in envelopes.enumerated() {
+                try await connection.query("""
+                    INSERT INTO outbox (envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts,
+                                        next_attempt_us, state, delivered_us, receipt)
+                    VALUES (\(envelope.id), \(envelope.sender.rawValue), \(envelope.recipient.rawValue), \(envelope.agreementID),
+                            \(StoredValue.microseconds(envelope.created)), \(envelope.bytes), \(Int32(clamping: envelope.attempts)),
+                            \(StoredValue.microseconds(envelope.nextAttempt)), \(states[offset]), \(deliveredAt[offset]), \(receipts[offset]))
+                    """, logger: logger)
+            }
+            return
+        }
+        // WITH ORDINALITY keeps the array order, so `seq` follows the step's order.
+        try await connection.query("""
+            INSERT INTO outbox (envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us, state)
+            SELECT id, sender, recipient, agreement, created, bytes, attempts, next_attempt, 'pending'
+            FROM unnest(\(envelopes.map(\.id))::text[], \(envelopes.map(\.sender.rawValue))::text[],
+                        \(envelopes.map(\.recipient.rawValue))::text[], \(envelopes.map(\.agreementID))::text[],
+                        \(envelopes.map { StoredValue.microseconds($0.created) })::bigint[],
+                        \(envelopes.map { ByteBuffer(bytes: $0.bytes) })::bytea[],
+                        \(envelopes.map { Int32(clamping: $0.attempts) })::integer[],
+                        \(envelopes.map { StoredValue.microseconds($0.nextAttempt) })::bigint[])
+                 WITH ORDINALITY AS t(id, sender, recipient, agreement, created, bytes, attempts, next_attempt, position)
+            ORDER BY position
+            """, logger: logger)
+    }
+
+    private func putHolding(_ holding: Holding.Snapshot) async throws {
+        let json = try StoredValue.json(holding, "holding \(holding.id)")
+        try await connection.query("""
+            INSERT INTO holdings (id, object_id, holder, received_from, received_us, status, snapshot)
+            VALUES (\(holding.id), \(holding.objectID), \(holding.holder.rawValue), \(holding.receivedFrom.rawValue),
+                    \(StoredValue.microseconds(holding.received)), \(holding.status), \(json))
+            ON CONFLICT (id) DO UPDATE SET object_id = excluded.object_id, holder = excluded.holder,
+                received_from = excluded.received_from, received_us = excluded.received_us, status = excluded.status,
+                snapshot = excluded.snapshot
+            """, logger: logger)
+    }
+
+    private func requireOutbox(_ id: String) async throws {
+        let found = try await count(connection.query("SELECT 1 FROM outbox WHERE envelope_id = \(id)", logger: logger))
+        guard found > 0 else { throw StoreError(.notFound, "outbox envelope \(id) does not exist") }
+    }
+
+    private func appendAudit<Result>(
+        size: Int64, inboxDuplicates: Set<String>, _ audit: (AuditContext) throws -> (AuditAppend, Result)
+    ) async throws -> (Range<Int64>, Result) {
+        let frontierIDs = AuditNodeID.frontier(forSize: size)
+        let hashes = try await PostgresAuditReader(connection: connection, logger: logger).nodeHashes(frontierIDs)
+        var frontier = [Data]()
+        for (id, hash) in zip(frontierIDs, hashes) {
+            guard let hash else { throw StoreError(.corrupt, "audit subtree \(id) of a log of \(size) leaves is missing") }
+            frontier.append(hash)
+        }
+        let (append, result) = try audit(AuditContext(size: size, frontier: frontier, inboxDuplicates: inboxDuplicates))
+        let nodes = try append.checked(after: size)
+        let count = Int64(append.leaves.count)
+        guard count > 0 else { return (size..<size, result) }
+        let indexes = Array(size..<(size + count))
+        try await connection.query("""
+            INSERT INTO audit_leaves (idx, entry, leaf_hash)
+            SELECT * FROM unnest(\(indexes)::bigint[], \(append.leaves.map { ByteBuffer(bytes: $0.entry) })::bytea[],
+                                 \(append.leaves.map { ByteBuffer(bytes: $0.leafHash) })::bytea[])
+            """, logger: logger)
+        if !nodes.isEmpty {
+            try await connection.query("""
+                INSERT INTO audit_nodes (level, idx, hash)
+                SELECT * FROM unnest(\(nodes.map { Int16($0.id.level) })::smallint[], \(nodes.map(\.id.index))::bigint[],
+                                     \(nodes.map { ByteBuffer(bytes: $0.hash) })::bytea[])
+                """, logger: logger)
+        }
+        try await connection.query("UPDATE audit_head SET size = \(size + count) WHERE id = 1", logger: logger)
+        return (size..<(size + count), result)
+    }
+
+    /// Counts the rows a query returned.
+    private func count(_ rows: PostgresRowSequence) async throws -> Int {
+        var count = 0
+        for try await _ in rows { count += 1 }
+        return count
+    }
+
+    private func one<T: PostgresDecodable & Sendable>(_ rows: PostgresRowSequence, _ type: T.Type, _ what: String) async throws -> T {
+        for try await value in rows.decode(T.self) { return value }
+        throw StoreError(.corrupt, "\(what) is missing")
+    }
+}
+
+/// Reads subtree hashes (level 0 from the leaves) on any connection.
+struct PostgresAuditReader {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func nodeHashes(_ ids: [AuditNodeID]) async throws -> [Data?] {
+        guard !ids.isEmpty else { return [] }
+        var found = [AuditNodeID: Data]()
+        let leaves = ids.filter { $0.level == 0 }.map(\.index)
+        if !leaves.isEmpty {
+            for try await (index, hash) in try await connection.query("""
+                SELECT idx, leaf_hash FROM audit_leaves WHERE idx = ANY(\(leaves)::bigint[])
+                """, logger: logger).decode((Int64, Data).self)
+            {
+                found[AuditNodeID(level: 0, index: index)] = hash
+            }
+        }
+        let upper = ids.filter { $0.level > 0 }
+        if !upper.isEmpty {
+            for try await (level, index, hash) in try await connection.query("""
+                SELECT n.level, n.idx, n.hash FROM audit_nodes n
+                JOIN unnest(\(upper.map { Int16($0.level) })::smallint[], \(upper.map(\.index))::bigint[]) AS w(level, idx)
+                  ON n.level = w.level AND n.idx = w.idx
+                """, logger: logger).decode((Int16, Int64, Data).self)
+            {
+                found[AuditNodeID(level: Int(level), index: index)] = hash
+            }
+        }
+        return ids.map { found[$0] }
+    }
+}

@@ -1,0 +1,171 @@
+import AccordCore
+import AccordStore
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    /// Decodes every row of `query` with `transform`.
+    func rows<T: Sendable>(
+        _ what: String, _ query: PostgresQuery, _ transform: (PostgresRandomAccessRow) throws -> T
+    ) async throws -> [T] {
+        try await read(what) { connection in
+            var values = [T]()
+            for try await row in try await connection.query(query, logger: logger) {
+                values.append(try transform(row.makeRandomAccess()))
+            }
+            return values
+        }
+    }
+
+    public func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int) async throws -> [OutboxEnvelope] {
+        guard limit > 0 else { return [] }
+        return try await rows("reading the outbox", """
+            SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
+                   state, delivered_us, receipt
+            FROM outbox WHERE sender = \(sender.rawValue) AND recipient = \(recipient.rawValue) AND state = 'pending'
+            ORDER BY seq LIMIT \(Int64(limit))
+            """, Self.outboxEnvelope)
+    }
+
+    public func pendingRoutes() async throws -> [OutboxRoute] {
+        try await rows("reading the outbox", """
+            SELECT sender, recipient, COUNT(*), MIN(next_attempt_us) FROM outbox WHERE state = 'pending'
+            GROUP BY sender, recipient ORDER BY sender, recipient
+            """) { row in
+            OutboxRoute(
+                sender: try StoredValue.party(row[0].decode(String.self), "an outbox row"),
+                recipient: try StoredValue.party(row[1].decode(String.self), "an outbox row"),
+                pending: Int(try row[2].decode(Int64.self)),
+                earliestAttempt: StoredValue.date(microseconds: try row[3].decode(Int64.self)))
+        }
+    }
+
+    public func outboxEnvelope(id: String) async throws -> OutboxEnvelope? {
+        try await rows("reading the outbox", """
+            SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
+                   state, delivered_us, receipt
+            FROM outbox WHERE envelope_id = \(id)
+            """, Self.outboxEnvelope).first
+    }
+
+    static func outboxEnvelope(_ row: PostgresRandomAccessRow) throws -> OutboxEnvelope {
+        let id = try row[0].decode(String.self)
+        let state: OutboxEnvelope.State
+        switch try row[8].decode(String.self) {
+        case "pending": state = .pending
+        case "delivered":
+            guard let at = try row[9].decode(Int64?.self), let receipt = try row[10].decode(Data?.self) else {
+                throw StoreError(.corrupt, "outbox envelope \(id) is delivered without its receipt")
+            }
+            state = .delivered(at: StoredValue.date(microseconds: at), receipt: receipt)
+        default: throw StoreError(.corrupt, "outbox envelope \(id) has an unknown state")
+        }
+        return OutboxEnvelope(
+            id: id, sender: try StoredValue.party(row[1].decode(String.self), "outbox envelope \(id)"),
+            recipient: try StoredValue.party(row[2].decode(String.self), "outbox envelope \(id)"),
+            agreementID: try row[3].decode(String.self), created: StoredValue.date(microseconds: try row[4].decode(Int64.self)),
+            bytes: try row[5].decode(Data.self), attempts: Int(try row[6].decode(Int32.self)),
+            nextAttempt: StoredValue.date(microseconds: try row[7].decode(Int64.self)), state: state)
+    }
+
+    public func inboxEnvelope(id: String) async throws -> InboxEnvelope? {
+        try await rows("reading the inbox", """
+            SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = \(id)
+            """) { row in
+            InboxEnvelope(
+                id: try row[0].decode(String.self), sender: try StoredValue.party(row[1].decode(String.self), "inbox envelope \(id)"),
+                received: StoredValue.date(microseconds: try row[2].decode(Int64.self)), bytes: try row[3].decode(Data.self))
+        }.first
+    }
+
+    public func holding(id: String) async throws -> Holding.Snapshot? {
+        try await rows("reading holdings", "SELECT id, snapshot FROM holdings WHERE id = \(id)", Self.holding).first
+    }
+
+    public func holdings(holder: PartyCode?) async throws -> [Holding.Snapshot] {
+        try await rows("reading holdings", """
+            SELECT id, snapshot FROM holdings WHERE \(holder?.rawValue)::text IS NULL OR holder = \(holder?.rawValue)
+            ORDER BY received_us, id
+            """, Self.holding)
+    }
+
+    static func holding(_ row: PostgresRandomAccessRow) throws -> Holding.Snapshot {
+        let id = try row[0].decode(String.self)
+        let snapshot = try StoredValue.decode(Holding.Snapshot.self, json: row[1].decode(String.self), "holding \(id)")
+        guard snapshot.id == id else { throw StoreError(.corrupt, "holding \(id) holds the snapshot of another holding") }
+        return snapshot
+    }
+
+    public func user(id: String) async throws -> UserRecord? {
+        try await rows("reading users", """
+            SELECT id, party, clearance, need_to_know, token_hash, password_hash FROM users WHERE id = \(id)
+            """, Self.user).first
+    }
+
+    public func user(tokenHash: String) async throws -> UserRecord? {
+        try await rows("reading users", """
+            SELECT id, party, clearance, need_to_know, token_hash, password_hash FROM users WHERE token_hash = \(tokenHash)
+            """, Self.user).first
+    }
+
+    public func users() async throws -> [UserRecord] {
+        try await rows("reading users", """
+            SELECT id, party, clearance, need_to_know, token_hash, password_hash FROM users ORDER BY id
+            """, Self.user)
+    }
+
+    static func user(_ row: PostgresRandomAccessRow) throws -> UserRecord {
+        let id = try row[0].decode(String.self)
+        return UserRecord(
+            id: id, party: try StoredValue.party(row[1].decode(String.self), "user \(id)"), clearance: try row[2].decode(String.self),
+            needToKnow: try StoredValue.topics(row[3].decode(String.self), "user \(id)"), tokenHash: try row[4].decode(String.self),
+            passwordHash: try row[5].decode(String?.self))
+    }
+
+    public func consent(id: String) async throws -> Consent? {
+        try await rows("reading consents", "SELECT id, consent FROM consents WHERE id = \(id)", Self.consent).first
+    }
+
+    public func consents(originator: PartyCode?, intermediary: PartyCode?, recipient: PartyCode?) async throws -> [Consent] {
+        try await rows("reading consents", """
+            SELECT id, consent FROM consents
+            WHERE (\(originator?.rawValue)::text IS NULL OR originator = \(originator?.rawValue))
+              AND (\(intermediary?.rawValue)::text IS NULL OR intermediary = \(intermediary?.rawValue))
+              AND (\(recipient?.rawValue)::text IS NULL OR recipient = \(recipient?.rawValue))
+            ORDER BY id
+            """, Self.consent)
+    }
+
+    static func consent(_ row: PostgresRandomAccessRow) throws -> Consent {
+        let id = try row[0].decode(String.self)
+        return try StoredValue.decode(Consent.self, json: row[1].decode(String.self), "consent \(id)")
+    }
+
+    public func notes(agreementID: String?) async throws -> [NoteRecord] {
+        try await rows("reading notes", """
+            SELECT agreement_id, note_id, from_party, date_us, bytes FROM notes
+            WHERE \(agreementID)::text IS NULL OR agreement_id = \(agreementID)
+            ORDER BY date_us, note_id
+            """) { row in
+            let agreement = try row[0].decode(String.self)
+            let note = try row[1].decode(String.self)
+            return NoteRecord(
+                agreementID: agreement, noteID: note, from: try StoredValue.party(row[2].decode(String.self), "note \(agreement)/\(note)"),
+                date: StoredValue.date(microseconds: try row[3].decode(Int64.self)), bytes: try row[4].decode(Data.self))
+        }
+    }
+
+    public func keyBundles(party: PartyCode?) async throws -> [KeyBundleRecord] {
+        try await rows("reading key bundles", """
+            SELECT party, key_id, valid_from_us, valid_until_us, bytes FROM key_bundles
+            WHERE \(party?.rawValue)::text IS NULL OR party = \(party?.rawValue)
+            ORDER BY party, valid_from_us, key_id
+            """) { row in
+            let keyID = try row[1].decode(String.self)
+            return KeyBundleRecord(
+                party: try StoredValue.party(row[0].decode(String.self), "key bundle \(keyID)"), keyID: keyID,
+                validFrom: StoredValue.date(microseconds: try row[2].decode(Int64.self)),
+                validUntil: try row[3].decode(Int64?.self).map(StoredValue.date(microseconds:)), bytes: try row[4].decode(Data.self))
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import AccordStore
-
-/// The embedded default store, on SQLite through GRDB.
-public enum AccordSQLiteModule {}

@@ -1,0 +1,202 @@
+import AccordCore
+import AccordStore
+import Foundation
+import GRDB
+
+/// Writes one ``StepWrite`` inside an open write transaction.
+struct SQLiteStepWriter {
+    let db: Database
+
+    func write<Result: Sendable>(
+        _ step: StepWrite, audit: (AuditContext) throws -> (AuditAppend, Result)
+    ) throws -> StepOutcome<Result> {
+        var inboxDuplicates = Set<String>()
+        for write in step.inbox {
+            let envelope = write.envelope
+            try execute( """
+                INSERT INTO inbox (envelope_id, sender, received_us, bytes)
+                VALUES (\(envelope.id), \(envelope.sender.rawValue), \(StoredValue.microseconds(envelope.received)), \(envelope.bytes))
+                ON CONFLICT (envelope_id) DO NOTHING
+                """)
+            if db.changesCount == 0 {
+                inboxDuplicates.insert(envelope.id)
+            } else if let holding = write.holding {
+                try putHolding(holding)
+            }
+        }
+        for holding in step.holdings { try putHolding(holding) }
+        for envelope in step.outbox {
+            let state: (String, Int64?, Data?)
+            switch envelope.state {
+            case .pending: state = ("pending", nil, nil)
+            case .delivered(let at, let receipt): state = ("delivered", StoredValue.microseconds(at), receipt)
+            }
+            try execute( """
+                INSERT INTO outbox (envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts,
+                                    next_attempt_us, state, delivered_us, receipt)
+                VALUES (\(envelope.id), \(envelope.sender.rawValue), \(envelope.recipient.rawValue), \(envelope.agreementID),
+                        \(StoredValue.microseconds(envelope.created)), \(envelope.bytes), \(envelope.attempts),
+                        \(StoredValue.microseconds(envelope.nextAttempt)), \(state.0), \(state.1), \(state.2))
+                """)
+        }
+        var alreadyDelivered = Set<String>()
+        for delivery in step.deliveries {
+            try execute( """
+                UPDATE outbox SET state = 'delivered', delivered_us = \(StoredValue.microseconds(delivery.deliveredAt)),
+                                  receipt = \(delivery.receipt)
+                WHERE envelope_id = \(delivery.envelopeID) AND state = 'pending'
+                """)
+            if db.changesCount == 0 {
+                try requireOutbox(delivery.envelopeID)
+                alreadyDelivered.insert(delivery.envelopeID)
+            }
+        }
+        for failure in step.failures {
+            try execute( """
+                UPDATE outbox SET attempts = attempts + 1, next_attempt_us = \(StoredValue.microseconds(failure.nextAttempt))
+                WHERE envelope_id = \(failure.envelopeID) AND state = 'pending'
+                """)
+            if db.changesCount == 0 { try requireOutbox(failure.envelopeID) }
+        }
+        for user in step.users {
+            try execute( """
+                INSERT INTO users (id, party, clearance, need_to_know, token_hash, password_hash)
+                VALUES (\(user.id), \(user.party.rawValue), \(user.clearance), \(StoredValue.topicsText(user.needToKnow)),
+                        \(user.tokenHash), \(user.passwordHash))
+                ON CONFLICT (id) DO UPDATE SET party = excluded.party, clearance = excluded.clearance,
+                    need_to_know = excluded.need_to_know, token_hash = excluded.token_hash, password_hash = excluded.password_hash
+                """)
+        }
+        for id in step.removedUsers {
+            try execute( "DELETE FROM users WHERE id = \(id)")
+        }
+        for consent in step.consents {
+            let json = try StoredValue.json(consent, "consent \(consent.id)")
+            try execute( """
+                INSERT INTO consents (id, originator, intermediary, recipient, valid_from_us, valid_until_us, consent)
+                VALUES (\(consent.id), \(consent.originator.rawValue), \(consent.intermediary.rawValue), \(consent.recipient.rawValue),
+                        \(StoredValue.microseconds(consent.validFrom)), \(consent.validUntil.map(StoredValue.microseconds)), \(json))
+                ON CONFLICT (id) DO UPDATE SET originator = excluded.originator, intermediary = excluded.intermediary,
+                    recipient = excluded.recipient, valid_from_us = excluded.valid_from_us,
+                    valid_until_us = excluded.valid_until_us, consent = excluded.consent
+                """)
+        }
+        var noteDuplicates = Set<String>()
+        for note in step.notes {
+            try execute( """
+                INSERT INTO notes (agreement_id, note_id, from_party, date_us, bytes)
+                VALUES (\(note.agreementID), \(note.noteID), \(note.from.rawValue), \(StoredValue.microseconds(note.date)), \(note.bytes))
+                ON CONFLICT (agreement_id, note_id) DO NOTHING
+                """)
+            if db.changesCount == 0 {
+                let stored = try Data.fetchOne(db, SQLRequest<Data>(literal: """
+                    SELECT bytes FROM notes WHERE agreement_id = \(note.agreementID) AND note_id = \(note.noteID)
+                    """))
+                guard stored == note.bytes else {
+                    throw StoreError(.conflict, "note \(note.agreementID)/\(note.noteID) is already stored with different bytes")
+                }
+                noteDuplicates.insert("\(note.agreementID)/\(note.noteID)")
+            }
+        }
+        for bundle in step.keyBundles {
+            try execute( """
+                INSERT INTO key_bundles (party, key_id, valid_from_us, valid_until_us, bytes)
+                VALUES (\(bundle.party.rawValue), \(bundle.keyID), \(StoredValue.microseconds(bundle.validFrom)),
+                        \(bundle.validUntil.map(StoredValue.microseconds)), \(bundle.bytes))
+                ON CONFLICT (party, key_id) DO NOTHING
+                """)
+            if db.changesCount == 0 {
+                let stored = try Row.fetchOne(db, SQLRequest<Row>(literal: """
+                    SELECT valid_from_us, valid_until_us, bytes FROM key_bundles
+                    WHERE party = \(bundle.party.rawValue) AND key_id = \(bundle.keyID)
+                    """))
+                let same = try stored.map { row in
+                    try row.decode(Int64.self, atIndex: 0) == StoredValue.microseconds(bundle.validFrom)
+                        && row.decode(Int64?.self, atIndex: 1) == bundle.validUntil.map(StoredValue.microseconds)
+                        && row.decode(Data.self, atIndex: 2) == bundle.bytes
+                } ?? false
+                guard same else {
+                    throw StoreError(.conflict, "key bundle \(bundle.party)/\(bundle.keyID) is already stored with different contents")
+                }
+            }
+        }
+        for head in step.treeHeads {
+            try execute( """
+                INSERT INTO tree_heads (size, timestamp_ms, bytes) VALUES (\(head.size), \(head.timestampMilliseconds), \(head.bytes))
+                """)
+        }
+        for head in step.peerTreeHeads {
+            try execute( """
+                INSERT INTO peer_tree_heads (peer, size, received_ms, envelope_id, bytes, proof)
+                VALUES (\(head.peer), \(head.size), \(head.receivedMilliseconds), \(head.envelopeID), \(head.bytes), \(head.proofFromPrevious))
+                """)
+        }
+        let (indexes, result) = try appendAudit(inboxDuplicates: inboxDuplicates, audit)
+        return StepOutcome(
+            inboxDuplicates: inboxDuplicates, alreadyDelivered: alreadyDelivered, noteDuplicates: noteDuplicates,
+            auditIndexes: indexes, result: result)
+    }
+
+    /// Runs one statement, reusing its prepared form: a step repeats the same few statements
+    /// hundreds of times, with only the bound values changing.
+    private func execute(_ sql: SQL) throws {
+        try db.cachedStatement(literal: sql).execute()
+    }
+
+    private func putHolding(_ holding: Holding.Snapshot) throws {
+        let json = try StoredValue.json(holding, "holding \(holding.id)")
+        try execute( """
+            INSERT INTO holdings (id, object_id, holder, received_from, received_us, status, snapshot)
+            VALUES (\(holding.id), \(holding.objectID), \(holding.holder.rawValue), \(holding.receivedFrom.rawValue),
+                    \(StoredValue.microseconds(holding.received)), \(holding.status), \(json))
+            ON CONFLICT (id) DO UPDATE SET object_id = excluded.object_id, holder = excluded.holder,
+                received_from = excluded.received_from, received_us = excluded.received_us, status = excluded.status,
+                snapshot = excluded.snapshot
+            """)
+    }
+
+    private func requireOutbox(_ id: String) throws {
+        guard try Bool.fetchOne(db, SQLRequest<Bool>(literal: "SELECT 1 FROM outbox WHERE envelope_id = \(id)")) != nil else {
+            throw StoreError(.notFound, "outbox envelope \(id) does not exist")
+        }
+    }
+
+    private func appendAudit<Result>(
+        inboxDuplicates: Set<String>, _ audit: (AuditContext) throws -> (AuditAppend, Result)
+    ) throws -> (Range<Int64>, Result) {
+        let size = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_leaves") ?? 0
+        let frontierIDs = AuditNodeID.frontier(forSize: size)
+        let hashes = try SQLiteAuditReader(db: db).nodeHashes(frontierIDs)
+        var frontier = [Data]()
+        for (id, hash) in zip(frontierIDs, hashes) {
+            guard let hash else { throw StoreError(.corrupt, "audit subtree \(id) of a log of \(size) leaves is missing") }
+            frontier.append(hash)
+        }
+        let (append, result) = try audit(AuditContext(size: size, frontier: frontier, inboxDuplicates: inboxDuplicates))
+        let nodes = try append.checked(after: size)
+        for (offset, leaf) in append.leaves.enumerated() {
+            try execute( """
+                INSERT INTO audit_leaves (idx, entry, leaf_hash) VALUES (\(size + Int64(offset)), \(leaf.entry), \(leaf.leafHash))
+                """)
+        }
+        for node in nodes {
+            try execute( "INSERT INTO audit_nodes (level, idx, hash) VALUES (\(node.id.level), \(node.id.index), \(node.hash))")
+        }
+        return (size..<(size + Int64(append.leaves.count)), result)
+    }
+}
+
+/// Reads subtree hashes (level 0 from the leaves) inside any database access.
+struct SQLiteAuditReader {
+    let db: Database
+
+    func nodeHashes(_ ids: [AuditNodeID]) throws -> [Data?] {
+        try ids.map { id in
+            if id.level == 0 {
+                return try Data.fetchOne(db, SQLRequest<Data>(literal: "SELECT leaf_hash FROM audit_leaves WHERE idx = \(id.index)"))
+            }
+            return try Data.fetchOne(
+                db, SQLRequest<Data>(literal: "SELECT hash FROM audit_nodes WHERE level = \(id.level) AND idx = \(id.index)"))
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import GRDB
+
+extension SQLiteStore {
+    /// The schema's migrations, in order. A shipped migration is never changed: add a new one.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-node-store") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    envelope_id TEXT NOT NULL UNIQUE,
+                    sender TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    agreement_id TEXT NOT NULL,
+                    created_us INTEGER NOT NULL,
+                    bytes BLOB NOT NULL,
+                    attempts INTEGER NOT NULL CHECK (attempts >= 0),
+                    next_attempt_us INTEGER NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered')),
+                    delivered_us INTEGER,
+                    receipt BLOB,
+                    CHECK ((state = 'pending') = (delivered_us IS NULL AND receipt IS NULL))
+                );
+                CREATE INDEX outbox_pending ON outbox (sender, recipient, seq) WHERE state = 'pending';
+
+                CREATE TABLE inbox (
+                    envelope_id TEXT PRIMARY KEY,
+                    sender TEXT NOT NULL,
+                    received_us INTEGER NOT NULL,
+                    bytes BLOB NOT NULL
+                );
+
+                CREATE TABLE holdings (
+                    id TEXT PRIMARY KEY,
+                    object_id TEXT NOT NULL,
+                    holder TEXT NOT NULL,
+                    received_from TEXT NOT NULL,
+                    received_us INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    snapshot TEXT NOT NULL
+                );
+                CREATE INDEX holdings_holder ON holdings (holder, received_us, id);
+                CREATE INDEX holdings_object ON holdings (object_id);
+
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    party TEXT NOT NULL,
+                    clearance TEXT NOT NULL,
+                    need_to_know TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    password_hash TEXT
+                );
+
+                CREATE TABLE consents (
+                    id TEXT PRIMARY KEY,
+                    originator TEXT NOT NULL,
+                    intermediary TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    valid_from_us INTEGER NOT NULL,
+                    valid_until_us INTEGER,
+                    consent TEXT NOT NULL
+                );
+                CREATE INDEX consents_parties ON consents (originator, intermediary, recipient);
+
+                CREATE TABLE notes (
+                    agreement_id TEXT NOT NULL,
+                    note_id TEXT NOT NULL,
+                    from_party TEXT NOT NULL,
+                    date_us INTEGER NOT NULL,
+                    bytes BLOB NOT NULL,
+                    PRIMARY KEY (agreement_id, note_id)
+                );
+
+                CREATE TABLE key_bundles (
+                    party TEXT NOT NULL,
+                    key_id TEXT NOT NULL,
+                    valid_from_us INTEGER NOT NULL,
+                    valid_until_us INTEGER,
+                    bytes BLOB NOT NULL,
+                    PRIMARY KEY (party, key_id)
+                );
+
+                CREATE TABLE audit_leaves (
+                    idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+                    entry BLOB NOT NULL,
+                    leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32)
+                );
+
+                CREATE TABLE audit_nodes (
+                    level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 62),
+                    idx INTEGER NOT NULL CHECK (idx >= 0),
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    PRIMARY KEY (level, idx)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE tree_heads (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    size INTEGER NOT NULL CHECK (size >= 0),
+                    timestamp_ms INTEGER NOT NULL,
+                    bytes BLOB NOT NULL
+                );
+
+                CREATE TABLE peer_tree_heads (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    peer TEXT NOT NULL,
+                    size INTEGER NOT NULL CHECK (size >= 0),
+                    received_ms INTEGER NOT NULL,
+                    envelope_id TEXT,
+                    bytes BLOB NOT NULL,
+                    proof BLOB
+                );
+                CREATE INDEX peer_tree_heads_peer ON peer_tree_heads (peer, seq);
+                """)
+        }
+        return migrator
+    }()
+
+    /// The identifiers of the migrations applied to this store, in order.
+    public func appliedMigrations() async throws -> [String] {
+        try await read("reading migrations") { db in try Self.migrator.appliedIdentifiers(db).sorted() }
+    }
+}

@@ -1,0 +1,184 @@
+import AccordCore
+import AccordStore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int) async throws -> [OutboxEnvelope] {
+        guard limit > 0 else { return [] }
+        return try await read("reading the outbox") { db in
+            try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
+                       state, delivered_us, receipt
+                FROM outbox WHERE sender = \(sender.rawValue) AND recipient = \(recipient.rawValue) AND state = 'pending'
+                ORDER BY seq LIMIT \(limit)
+                """)).map(Self.outboxEnvelope)
+        }
+    }
+
+    public func pendingRoutes() async throws -> [OutboxRoute] {
+        try await read("reading the outbox") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT sender, recipient, COUNT(*), MIN(next_attempt_us) FROM outbox WHERE state = 'pending'
+                GROUP BY sender, recipient ORDER BY sender, recipient
+                """).map { row in
+                OutboxRoute(
+                    sender: try StoredValue.party(row.decode(atIndex: 0), "an outbox row"),
+                    recipient: try StoredValue.party(row.decode(atIndex: 1), "an outbox row"),
+                    pending: try row.decode(atIndex: 2),
+                    earliestAttempt: StoredValue.date(microseconds: try row.decode(atIndex: 3)))
+            }
+        }
+    }
+
+    public func outboxEnvelope(id: String) async throws -> OutboxEnvelope? {
+        try await read("reading the outbox") { db in
+            try Row.fetchOne(db, SQLRequest<Row>(literal: """
+                SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
+                       state, delivered_us, receipt
+                FROM outbox WHERE envelope_id = \(id)
+                """)).map(Self.outboxEnvelope)
+        }
+    }
+
+    static func outboxEnvelope(_ row: Row) throws -> OutboxEnvelope {
+        let id: String = try row.decode(atIndex: 0)
+        let state: OutboxEnvelope.State
+        switch try row.decode(String.self, atIndex: 8) {
+        case "pending": state = .pending
+        case "delivered":
+            guard let at = try row.decode(Int64?.self, atIndex: 9), let receipt = try row.decode(Data?.self, atIndex: 10) else {
+                throw StoreError(.corrupt, "outbox envelope \(id) is delivered without its receipt")
+            }
+            state = .delivered(at: StoredValue.date(microseconds: at), receipt: receipt)
+        default: throw StoreError(.corrupt, "outbox envelope \(id) has an unknown state")
+        }
+        return OutboxEnvelope(
+            id: id, sender: try StoredValue.party(row.decode(atIndex: 1), "outbox envelope \(id)"),
+            recipient: try StoredValue.party(row.decode(atIndex: 2), "outbox envelope \(id)"),
+            agreementID: try row.decode(atIndex: 3), created: StoredValue.date(microseconds: try row.decode(atIndex: 4)),
+            bytes: try row.decode(atIndex: 5), attempts: try row.decode(atIndex: 6),
+            nextAttempt: StoredValue.date(microseconds: try row.decode(atIndex: 7)), state: state)
+    }
+
+    public func inboxEnvelope(id: String) async throws -> InboxEnvelope? {
+        try await read("reading the inbox") { db in
+            try Row.fetchOne(db, SQLRequest<Row>(literal: """
+                SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = \(id)
+                """)).map { row in
+                InboxEnvelope(
+                    id: try row.decode(atIndex: 0), sender: try StoredValue.party(row.decode(atIndex: 1), "inbox envelope \(id)"),
+                    received: StoredValue.date(microseconds: try row.decode(atIndex: 2)), bytes: try row.decode(atIndex: 3))
+            }
+        }
+    }
+
+    public func holding(id: String) async throws -> Holding.Snapshot? {
+        try await read("reading holdings") { db in
+            try String.fetchOne(db, SQLRequest<String>(literal: "SELECT snapshot FROM holdings WHERE id = \(id)"))
+                .map { try Self.holding($0, id: id) }
+        }
+    }
+
+    public func holdings(holder: PartyCode?) async throws -> [Holding.Snapshot] {
+        try await read("reading holdings") { db in
+            let rows: [Row]
+            if let holder {
+                rows = try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                    SELECT id, snapshot FROM holdings WHERE holder = \(holder.rawValue) ORDER BY received_us, id
+                    """))
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT id, snapshot FROM holdings ORDER BY received_us, id")
+            }
+            return try rows.map { try Self.holding($0.decode(atIndex: 1), id: $0.decode(atIndex: 0)) }
+        }
+    }
+
+    static func holding(_ json: String, id: String) throws -> Holding.Snapshot {
+        let snapshot = try StoredValue.decode(Holding.Snapshot.self, json: json, "holding \(id)")
+        guard snapshot.id == id else { throw StoreError(.corrupt, "holding \(id) holds the snapshot of another holding") }
+        return snapshot
+    }
+
+    public func user(id: String) async throws -> UserRecord? {
+        try await users(SQL("WHERE id = \(id)")).first
+    }
+
+    public func user(tokenHash: String) async throws -> UserRecord? {
+        try await users(SQL("WHERE token_hash = \(tokenHash)")).first
+    }
+
+    public func users() async throws -> [UserRecord] {
+        try await users(SQL(""))
+    }
+
+    private func users(_ filter: SQL) async throws -> [UserRecord] {
+        try await read("reading users") { db in
+            try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                SELECT id, party, clearance, need_to_know, token_hash, password_hash FROM users \(filter) ORDER BY id
+                """)).map { row in
+                let id: String = try row.decode(atIndex: 0)
+                return UserRecord(
+                    id: id, party: try StoredValue.party(row.decode(atIndex: 1), "user \(id)"), clearance: try row.decode(atIndex: 2),
+                    needToKnow: try StoredValue.topics(row.decode(atIndex: 3), "user \(id)"), tokenHash: try row.decode(atIndex: 4),
+                    passwordHash: try row.decode(atIndex: 5))
+            }
+        }
+    }
+
+    public func consent(id: String) async throws -> Consent? {
+        try await read("reading consents") { db in
+            try String.fetchOne(db, SQLRequest<String>(literal: "SELECT consent FROM consents WHERE id = \(id)"))
+                .map { try StoredValue.decode(Consent.self, json: $0, "consent \(id)") }
+        }
+    }
+
+    public func consents(originator: PartyCode?, intermediary: PartyCode?, recipient: PartyCode?) async throws -> [Consent] {
+        try await read("reading consents") { db in
+            try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                SELECT id, consent FROM consents
+                WHERE (\(originator?.rawValue) IS NULL OR originator = \(originator?.rawValue))
+                  AND (\(intermediary?.rawValue) IS NULL OR intermediary = \(intermediary?.rawValue))
+                  AND (\(recipient?.rawValue) IS NULL OR recipient = \(recipient?.rawValue))
+                ORDER BY id
+                """)).map { row in
+                let id: String = try row.decode(atIndex: 0)
+                return try StoredValue.decode(Consent.self, json: row.decode(atIndex: 1), "consent \(id)")
+            }
+        }
+    }
+
+    public func notes(agreementID: String?) async throws -> [NoteRecord] {
+        try await read("reading notes") { db in
+            try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                SELECT agreement_id, note_id, from_party, date_us, bytes FROM notes
+                WHERE \(agreementID) IS NULL OR agreement_id = \(agreementID)
+                ORDER BY date_us, note_id
+                """)).map { row in
+                let agreement: String = try row.decode(atIndex: 0)
+                let note: String = try row.decode(atIndex: 1)
+                return NoteRecord(
+                    agreementID: agreement, noteID: note,
+                    from: try StoredValue.party(row.decode(atIndex: 2), "note \(agreement)/\(note)"),
+                    date: StoredValue.date(microseconds: try row.decode(atIndex: 3)), bytes: try row.decode(atIndex: 4))
+            }
+        }
+    }
+
+    public func keyBundles(party: PartyCode?) async throws -> [KeyBundleRecord] {
+        try await read("reading key bundles") { db in
+            try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                SELECT party, key_id, valid_from_us, valid_until_us, bytes FROM key_bundles
+                WHERE \(party?.rawValue) IS NULL OR party = \(party?.rawValue)
+                ORDER BY party, valid_from_us, key_id
+                """)).map { row in
+                let keyID: String = try row.decode(atIndex: 1)
+                return KeyBundleRecord(
+                    party: try StoredValue.party(row.decode(atIndex: 0), "key bundle \(keyID)"), keyID: keyID,
+                    validFrom: StoredValue.date(microseconds: try row.decode(atIndex: 2)),
+                    validUntil: try row.decode(Int64?.self, atIndex: 3).map(StoredValue.date(microseconds:)),
+                    bytes: try row.decode(atIndex: 4))
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import AccordCore
+import AccordStore
+import Foundation
+import GRDB
+
+/// The embedded default ``NodeStore``: SQLite through GRDB.
+///
+/// On a file it uses a `DatabasePool` in WAL mode with `synchronous=FULL`, so a committed step
+/// survives a power cut; tests may hand it an in-memory `DatabaseQueue`. Writes are serialised by
+/// GRDB's single writer, which is also what keeps audit indexes sequential.
+public final class SQLiteStore: NodeStore {
+    /// The database; any writer works (queue or pool).
+    public let writer: any DatabaseWriter
+
+    /// Wraps an open database. Call ``migrate()`` before use.
+    public init(writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    /// Opens (or creates) the store file at `path`: WAL, `synchronous=FULL`, foreign keys on.
+    /// - Throws: ``StoreError/Code/unavailable`` if the file cannot be opened.
+    public convenience init(path: String) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.busyMode = .timeout(10)
+        do {
+            self.init(writer: try DatabasePool(path: path, configuration: configuration))
+        } catch let error as DatabaseError {
+            throw StoreError(.unavailable, "cannot open SQLite store: \(error.message ?? "\(error.resultCode)")")
+        } catch {
+            throw StoreError(.unavailable, "cannot open SQLite store: \(type(of: error))")
+        }
+    }
+
+    /// An empty store in memory, for tests and tools.
+    public static func inMemory() throws(StoreError) -> SQLiteStore {
+        do {
+            return SQLiteStore(writer: try DatabaseQueue())
+        } catch {
+            throw StoreError(.unavailable, "cannot open an in-memory SQLite database")
+        }
+    }
+
+    public func migrate() async throws {
+        do {
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw Self.storeError(error, "migrating the schema", code: .migration)
+        }
+    }
+
+    @discardableResult
+    public func commit<Result: Sendable>(
+        _ step: StepWrite,
+        audit: @Sendable (AuditContext) throws -> (AuditAppend, Result)
+    ) async throws -> StepOutcome<Result> {
+        try step.validate()
+        // The closure runs inside GRDB's write transaction; GRDB rolls back if it throws.
+        return try await run("committing a step") { db in
+            try SQLiteStepWriter(db: db).write(step, audit: audit)
+        }
+    }
+
+    /// Runs `body` in a write transaction, mapping database errors to ``StoreError``.
+    func run<T: Sendable>(_ what: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch {
+            throw Self.storeError(error, what)
+        }
+    }
+
+    /// Runs `body` as a read of committed state.
+    func read<T: Sendable>(_ what: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(body)
+        } catch {
+            throw Self.storeError(error, what)
+        }
+    }
+
+    /// Maps GRDB's errors to ``StoreError`` without statement arguments (they may hold secrets).
+    static func storeError(_ error: any Error, _ what: String, code: StoreError.Code = .unavailable) -> any Error {
+        switch error {
+        case let error as StoreError:
+            return error
+        case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
+            return StoreError(.conflict, "\(what): \(error.message ?? "constraint violated"); nothing was written")
+        case let error as DatabaseError:
+            return StoreError(code, "\(what): SQLite \(error.resultCode): \(error.message ?? "no message")")
+        case is RowDecodingError:
+            return StoreError(.corrupt, "\(what): a stored value has the wrong type")
+        default:
+            // Errors thrown by the caller's audit closure pass through unchanged.
+            return error
+        }
+    }
+}

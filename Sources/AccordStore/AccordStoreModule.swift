@@ -1,2 +1,0 @@
-/// Storage protocols every backend implements (SQLite, PostgreSQL).
-public enum AccordStoreModule {}

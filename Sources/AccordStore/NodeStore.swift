@@ -1,0 +1,92 @@
+import AccordCore
+import Foundation
+
+/// A node's persistent state: outbox, inbox, holdings, users, consents, notes, key bundles and
+/// the audit log's storage.
+///
+/// Every write goes through ``commit(_:audit:)``: one call per step of the node, one database
+/// transaction, all of the step or none of it (see `docs/store.md`). Reads are plain queries of
+/// committed state. Both backends (`AccordSQLite`, `AccordPostgres`) pass the same conformance
+/// suite.
+public protocol NodeStore: Sendable {
+    /// Brings the schema up to date; running it again changes nothing.
+    func migrate() async throws
+
+    /// Writes one step atomically.
+    ///
+    /// Inside the transaction the store writes the step's rows (in the order given in
+    /// ``StepWrite``), then calls `audit` once with the audit log's current tip and the step's
+    /// inbox duplicates, checks the leaves and subtree hashes it returns, and writes them with
+    /// indexes from the tip's size on. If anything throws — a constraint, a failed check or
+    /// `audit` itself — nothing of the step is written.
+    /// - Returns: What the step produced, and `audit`'s own result.
+    /// - Throws: ``StoreError`` (``StoreError/Code/conflict``, ``StoreError/Code/notFound``,
+    ///   ``StoreError/Code/invalid``, …), or the error `audit` threw.
+    @discardableResult
+    func commit<Result: Sendable>(
+        _ step: StepWrite,
+        audit: @Sendable (AuditContext) throws -> (AuditAppend, Result)
+    ) async throws -> StepOutcome<Result>
+
+    // MARK: Outbox
+
+    /// Pending envelopes from `sender` to `recipient`, oldest first (the order they were
+    /// committed), at most `limit`.
+    func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int) async throws -> [OutboxEnvelope]
+    /// Every (sender, recipient) pair with pending envelopes, with their count and the earliest
+    /// next attempt; for outbox workers after a restart.
+    func pendingRoutes() async throws -> [OutboxRoute]
+    /// One outbox envelope, pending or delivered.
+    func outboxEnvelope(id: String) async throws -> OutboxEnvelope?
+
+    // MARK: Inbox
+
+    /// One received envelope.
+    func inboxEnvelope(id: String) async throws -> InboxEnvelope?
+
+    // MARK: Holdings, users, consents, notes, keys
+
+    /// One holding, as stored; restore it with `Holding(snapshot:parties:)`.
+    func holding(id: String) async throws -> Holding.Snapshot?
+    /// Every holding of `holder` (all holders when `nil`), by reception time then id.
+    func holdings(holder: PartyCode?) async throws -> [Holding.Snapshot]
+    /// One user by id.
+    func user(id: String) async throws -> UserRecord?
+    /// The user whose token hashes to `tokenHash`.
+    func user(tokenHash: String) async throws -> UserRecord?
+    /// Every user, by id.
+    func users() async throws -> [UserRecord]
+    /// One consent by id.
+    func consent(id: String) async throws -> Consent?
+    /// Consents matching every given party (any value when `nil`), by id.
+    func consents(originator: PartyCode?, intermediary: PartyCode?, recipient: PartyCode?) async throws -> [Consent]
+    /// Notes of one agreement (all when `nil`), by date then note id.
+    func notes(agreementID: String?) async throws -> [NoteRecord]
+    /// Key bundles of one party (all when `nil`), by party then validity start then key id.
+    func keyBundles(party: PartyCode?) async throws -> [KeyBundleRecord]
+
+    // MARK: Audit log
+
+    /// The number of audit leaves stored (the next index).
+    func auditSize() async throws -> Int64
+    /// The leaves at indexes `range`, in order; fewer if the log is shorter.
+    func auditLeaves(in range: Range<Int64>) async throws -> [AuditLeaf]
+    /// The stored hashes of these perfect subtrees, in the same order; `nil` where not stored.
+    func auditNodeHashes(_ ids: [AuditNodeID]) async throws -> [Data?]
+    /// Every tree head this node signed, in the order stored.
+    func treeHeads() async throws -> [TreeHeadRecord]
+    /// The most recently stored own tree head.
+    func latestTreeHead() async throws -> TreeHeadRecord?
+    /// Peer tree heads held, in the order stored; all peers when `peer` is `nil`.
+    func peerTreeHeads(of peer: String?) async throws -> [PeerTreeHeadRecord]
+    /// The most recently stored head of `peer`.
+    func latestPeerTreeHead(of peer: String) async throws -> PeerTreeHeadRecord?
+}
+
+extension NodeStore {
+    /// Writes a step that appends nothing to the audit log.
+    @discardableResult
+    public func commit(_ step: StepWrite) async throws -> StepOutcome<Void> {
+        try await commit(step) { _ in (AuditAppend(), ()) }
+    }
+}

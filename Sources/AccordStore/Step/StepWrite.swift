@@ -1,0 +1,95 @@
+import AccordCore
+import Foundation
+
+/// Everything one step of the node writes, committed in one transaction by
+/// ``NodeStore/commit(_:audit:)``.
+///
+/// The store writes the parts in the order of the properties below, then the audit leaves.
+/// A step may carry hundreds of envelopes; batching them is how the node reaches its throughput.
+public struct StepWrite: Sendable {
+    /// Received envelopes, each with the holding it produced. A duplicate id writes nothing (not
+    /// even its holding) and is reported in ``StepOutcome/inboxDuplicates``.
+    public var inbox: [InboxWrite]
+    /// Holdings to insert or replace by id (custody moves, disposals, reclassifications).
+    public var holdings: [Holding.Snapshot]
+    /// New outbox envelopes, in delivery order. An id already in the outbox is a ``StoreError/Code/conflict``.
+    public var outbox: [OutboxEnvelope]
+    /// Envelopes to mark delivered. One already delivered is left as it was and reported in
+    /// ``StepOutcome/alreadyDelivered``; an unknown id is ``StoreError/Code/notFound``.
+    public var deliveries: [OutboxDelivery]
+    /// Failed attempts to record on pending envelopes (delivered ones are left alone); an
+    /// unknown id is ``StoreError/Code/notFound``.
+    public var failures: [OutboxFailure]
+    /// Users to insert or replace by id.
+    public var users: [UserRecord]
+    /// Ids of users to remove.
+    public var removedUsers: [String]
+    /// Consents to insert or replace by id.
+    public var consents: [Consent]
+    /// Notes to keep (a note stored before is reported in ``StepOutcome/noteDuplicates``).
+    public var notes: [NoteRecord]
+    /// Key bundles to keep (the same bundle again changes nothing).
+    public var keyBundles: [KeyBundleRecord]
+    /// Tree heads this node signed.
+    public var treeHeads: [TreeHeadRecord]
+    /// Peer tree heads received (with receipts, typically).
+    public var peerTreeHeads: [PeerTreeHeadRecord]
+
+    public init(
+        inbox: [InboxWrite] = [], holdings: [Holding.Snapshot] = [], outbox: [OutboxEnvelope] = [],
+        deliveries: [OutboxDelivery] = [], failures: [OutboxFailure] = [], users: [UserRecord] = [],
+        removedUsers: [String] = [], consents: [Consent] = [], notes: [NoteRecord] = [],
+        keyBundles: [KeyBundleRecord] = [], treeHeads: [TreeHeadRecord] = [], peerTreeHeads: [PeerTreeHeadRecord] = []
+    ) {
+        self.inbox = inbox
+        self.holdings = holdings
+        self.outbox = outbox
+        self.deliveries = deliveries
+        self.failures = failures
+        self.users = users
+        self.removedUsers = removedUsers
+        self.consents = consents
+        self.notes = notes
+        self.keyBundles = keyBundles
+        self.treeHeads = treeHeads
+        self.peerTreeHeads = peerTreeHeads
+    }
+
+    /// Checks what the schema cannot: ids are non-empty and at most 256 bytes.
+    /// Backends call it before opening the transaction.
+    public func validate() throws(StoreError) {
+        func check(_ id: String, _ what: String) throws(StoreError) {
+            guard !id.isEmpty, id.utf8.count <= 256 else {
+                throw StoreError(.invalid, "\(what) id must be 1 to 256 bytes, got \(id.utf8.count)")
+            }
+        }
+        for write in inbox {
+            try check(write.envelope.id, "inbox envelope")
+            if let holding = write.holding { try check(holding.id, "holding") }
+        }
+        for holding in holdings { try check(holding.id, "holding") }
+        for envelope in outbox {
+            try check(envelope.id, "outbox envelope")
+            try check(envelope.agreementID, "agreement")
+            guard envelope.attempts >= 0 else { throw StoreError(.invalid, "outbox envelope \(envelope.id) has negative attempts") }
+        }
+        for delivery in deliveries { try check(delivery.envelopeID, "delivered envelope") }
+        for failure in failures { try check(failure.envelopeID, "failed envelope") }
+        for user in users {
+            try check(user.id, "user")
+            guard !user.tokenHash.isEmpty else { throw StoreError(.invalid, "user \(user.id) has an empty token hash") }
+        }
+        for id in removedUsers { try check(id, "removed user") }
+        for consent in consents { try check(consent.id, "consent") }
+        for note in notes {
+            try check(note.agreementID, "note agreement")
+            try check(note.noteID, "note")
+        }
+        for bundle in keyBundles { try check(bundle.keyID, "key bundle") }
+        for head in treeHeads where head.size < 0 { throw StoreError(.invalid, "tree head size \(head.size) is negative") }
+        for head in peerTreeHeads {
+            try check(head.peer, "peer")
+            guard head.size >= 0 else { throw StoreError(.invalid, "peer tree head size \(head.size) is negative") }
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import AccordSTIX
-
-@Test func moduleSTIXLinks() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import AccordStore
-
-@Test func moduleStoreLinks() { #expect(Bool(true)) }
