@@ -139,7 +139,7 @@ let package = Package(
             .testTarget(
             name: "AccordNodeTests",
             dependencies: [
-                "AccordNode", "AccordCore", "AccordCrypto",
+                "AccordNode", "AccordCore", "AccordCrypto", "AccordStore", "AccordSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -161,7 +161,8 @@ extension NodeEngine {
             let attachment = try RelayAttachment(relaying: opened.envelope, consent: consent)
             let draft = EnvelopeDraft(relaying: attachment, to: recipient.rawValue, agreementID: leg,
                                       recipientLabel: Self.recipientLabel(recipient, level), purpose: opened.header.purpose,
-                                      payload: ObjectPayload(objectID: payload.objectID, object: payload.object).encoded)
+                                      // The originator's exact payload: the final recipient checks it against the signed header.
+                                      payload: opened.payload)
             drafts.append((draft, recipient, leg))
         }
         return drafts.map { (draft: $0.0, recipient: $0.1, agreement: $0.2) }

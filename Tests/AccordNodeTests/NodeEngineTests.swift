@@ -1,0 +1,170 @@
+import AccordCore
+import AccordCrypto
+import AccordSQLite
+import AccordStore
+import Foundation
+import Synchronization
+import Testing
+@testable import AccordNode
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let now: Mutex<Date>
+    init(_ start: Date) { now = Mutex(start) }
+    func read() -> Date { now.withLock { $0 } }
+    func set(_ date: Date) { now.withLock { $0 = date } }
+}
+
+/// Three in-process nodes (KR, JP, US) on in-memory SQLite stores, sharing one simulated clock.
+struct Federation {
+    let clock: TestClock
+    let nodes: [String: NodeEngine]
+    let stores: [String: SQLiteStore]
+
+    init(at start: String) async throws {
+        let book = try BundledPolicy.load()
+        let clock = TestClock(Instant.parse(start)!)
+        let from = Instant.parse("2010-01-01")!, until = Instant.parse("2030-01-01")!
+        var identities: [String: NodeIdentity] = [:]
+        for party in ["KR", "JP", "US"] { identities[party] = try NodeIdentity.generate(party: party, notBefore: from, notAfter: until) }
+        var nodes: [String: NodeEngine] = [:]
+        var stores: [String: SQLiteStore] = [:]
+        for (party, identity) in identities {
+            let store = try SQLiteStore.inMemory()
+            try await store.migrate()
+            let peers = try identities.filter { $0.key != party }.map { try PartyKeyBundle(identity: $0.value) }
+            nodes[party] = try NodeEngine(identity: identity, peers: peers, book: book, store: store, clock: { clock.read() })
+            stores[party] = store
+        }
+        self.clock = clock
+        self.nodes = nodes
+        self.stores = stores
+    }
+
+    /// Delivers everything pending from `a` to `b` directly (no network).
+    @discardableResult
+    func deliver(_ a: String, _ b: String) async throws -> NodeEngine.DeliveryReport {
+        let receiver = nodes[b]!
+        return try await nodes[a]!.deliver(to: PartyCode(b)!) { transmission in await receiver.receive(transmission) }
+    }
+
+    func user(_ party: String, clearance: String, topics: [String]) -> User {
+        let scheme = nodes[party]!.book.parties[PartyCode(party)!]!.scheme
+        return User(id: "analyst-\(party)", party: PartyCode(party)!, clearance: scheme.level(named: clearance)!,
+                    needToKnow: Set(topics.compactMap(Topic.init)))
+    }
+}
+
+@Suite("Node engine: the path of one release")
+struct NodeEngineTests {
+    let report = Array(#"{"type":"bundle","id":"bundle--1"}"#.utf8)
+
+    @Test("2017: KR releases to JP directly; JP holds it at 極秘 and KR records the signed receipt")
+    func direct() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let kr = federation.nodes["KR"]!
+        let outcomes = try await kr.release(
+            [ReleaseSubmission(objectID: "report-1", label: "KR//II//REL TO JP//TOPIC nk-missile", object: report)],
+            by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
+        #expect(outcomes[0].map(\.decision.kind) == ["direct"])
+        let delivery = try await federation.deliver("KR", "JP")
+        #expect(delivery.delivered == 1 && delivery.refused.isEmpty)
+        let held = try await federation.stores["JP"]!.holdings(holder: PartyCode("JP")!)
+        #expect(held.count == 1)
+        #expect(held.first?.label == "KR//II//REL TO JP//TOPIC nk-missile")
+        #expect(held.first?.localLevel == "GOKUHI")
+        #expect(try await federation.stores["KR"]!.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10).isEmpty)
+        // Both logs recorded their side.
+        #expect(try await federation.stores["KR"]!.auditSize() == 3)  // decided, sent, receipt
+        #expect(try await federation.stores["JP"]!.auditSize() == 1)  // received
+    }
+
+    @Test("2015: KR→JP goes through the US with KR's consent; JP verifies both and holds it")
+    func relayed() async throws {
+        let federation = try await Federation(at: "2015-06-01T00:00:00Z")
+        let outcomes = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: "report-2", label: "KR//II//REL TO JP,US//TOPIC nk-missile", object: report, recipients: [PartyCode("JP")!])],
+            by: federation.user("KR", clearance: "I", topics: ["nk-missile"]))
+        #expect(outcomes[0].first?.decision.kind == "via")
+        #expect(try await federation.deliver("KR", "US").delivered == 1)
+        let usHeld = try await federation.stores["US"]!.holdings(holder: PartyCode("US")!)
+        #expect(usHeld.first?.localLevel == "SECRET")
+        let relay = try await federation.deliver("US", "JP")
+        #expect(relay.delivered == 1, "\(relay)")
+        let jpHeld = try await federation.stores["JP"]!.holdings(holder: PartyCode("JP")!)
+        #expect(jpHeld.count == 1)
+        #expect(jpHeld.first?.receivedFrom.rawValue == "US")
+        #expect(jpHeld.first?.label.hasPrefix("KR//II") == true)
+        #expect(jpHeld.first?.localLevel == "GOKUHI")
+        #expect(jpHeld.first?.agreements == ["tisa-2014", "us-kr-1987", "us-jp-2007"])
+    }
+
+    @Test("a replayed transmission is acknowledged again and held once")
+    func replay() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        _ = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: "r", label: "KR//III//REL TO JP//TOPIC maritime", object: report)],
+            by: federation.user("KR", clearance: "II", topics: ["maritime"]))
+        let pending = try await federation.stores["KR"]!.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10)
+        let jp = federation.nodes["JP"]!
+        let transmission = Transmission(announcements: [], envelopes: pending.map { Array($0.bytes) })
+        try await federation.deliver("KR", "JP")
+        let again = await jp.receive(transmission)
+        guard case .receipt = again.first else { Issue.record("replay not acknowledged: \(again)"); return }
+        #expect(try await federation.stores["JP"]!.holdings(holder: PartyCode("JP")!).count == 1)
+    }
+
+    @Test("a tampered envelope is refused and audited; nothing is held")
+    func tampered() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        _ = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: "r", label: "KR//II//REL TO JP//TOPIC nk-missile", object: report)],
+            by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
+        let jp = federation.nodes["JP"]!
+        let results = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
+            var envelope = transmission.envelopes[0]
+            envelope[envelope.count - 5] ^= 0x01
+            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: [envelope]))
+        }
+        #expect(results.delivered == 0 && results.refused.count == 1)
+        #expect(try await federation.stores["JP"]!.holdings(holder: nil).isEmpty)
+        #expect(try await federation.stores["JP"]!.auditSize() == 1)  // the security event
+    }
+
+    @Test("denied releases queue nothing; analysts need clearance and need-to-know")
+    func refusals() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let kr = federation.nodes["KR"]!
+        let outcomes = try await kr.release(
+            [ReleaseSubmission(objectID: "r", label: "KR//I//REL TO JP//TOPIC nk-missile", object: report)],
+            by: federation.user("KR", clearance: "I", topics: ["nk-missile"]))
+        #expect(outcomes[0].first?.decision.kind == "denied")
+        #expect(try await federation.stores["KR"]!.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10).isEmpty)
+        await #expect(throws: NodeError.self) {
+            _ = try await kr.release([ReleaseSubmission(objectID: "r", label: "KR//II//REL TO JP//TOPIC nk-missile", object: report)],
+                                     by: federation.user("KR", clearance: "III", topics: ["nk-missile"]))
+        }
+        await #expect(throws: NodeError.self) {
+            _ = try await kr.release([ReleaseSubmission(objectID: "r", label: "KR//II//REL TO JP//TOPIC nk-missile", object: report)],
+                                     by: federation.user("KR", clearance: "I", topics: ["maritime"]))
+        }
+    }
+
+    @Test("a peer that is down: the round fails, the envelope stays pending with a backoff, and a later round delivers it once")
+    func peerDown() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        _ = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: "r", label: "KR//II//REL TO JP//TOPIC nk-missile", object: report)],
+            by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
+        struct Down: Error {}
+        await #expect(throws: Down.self) {
+            _ = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { _ in throw Down() }
+        }
+        let pending = try await federation.stores["KR"]!.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10)
+        #expect(pending.count == 1 && pending[0].attempts == 1)
+        #expect(try await federation.deliver("KR", "JP").attempted == 0)  // not due yet
+        federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
+        #expect(try await federation.deliver("KR", "JP").delivered == 1)
+        #expect(try await federation.stores["JP"]!.holdings(holder: nil).count == 1)
+    }
+}
