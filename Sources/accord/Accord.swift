@@ -9,6 +9,7 @@ struct Accord: AsyncParsableCommand {
             DemoCommand.self,
             InitCommand.self,
             PeerCommand.self,
+            ServeCommand.self,
             PolicyCommand.self,
             AgreementCommand.self,
             Bench.self,

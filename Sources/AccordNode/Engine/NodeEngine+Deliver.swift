@@ -20,7 +20,8 @@ extension NodeEngine {
     ) async throws -> DeliveryReport {
         let pending = try await store.pendingOutbox(sender: party, recipient: peer, limit: limit)
         let now = clock()
-        let due = pending.filter { $0.nextAttempt <= now }
+        let retryNow = retryClock()
+        let due = pending.filter { $0.nextAttempt <= retryNow }
         guard !due.isEmpty else { return DeliveryReport(attempted: 0, delivered: 0, refused: []) }
         let announcements = sealer.currentAnnouncements.filter { $0.recipient == peer.rawValue }.map(\.encoded)
         let results: [EnvelopeResult]
@@ -29,7 +30,7 @@ extension NodeEngine {
             guard results.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(results.count) results for \(due.count) envelopes") }
         } catch {
             let failures = due.map { row in
-                OutboxFailure(envelopeID: row.id, nextAttempt: now.addingTimeInterval(Self.backoff(attempts: row.attempts)))
+                OutboxFailure(envelopeID: row.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: row.attempts)))
             }
             try await commit(StepWrite(failures: failures), events: [])
             throw error

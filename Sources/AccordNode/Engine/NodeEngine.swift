@@ -19,6 +19,8 @@ public final class NodeEngine: Sendable {
     let opener: EnvelopeOpener
     let store: any NodeStore
     let clock: @Sendable () -> Date
+    /// Real time for delivery retries, even when `clock` replays history.
+    let retryClock: @Sendable () -> Date
     let logger: Logger
 
     /// Creates an engine.
@@ -28,7 +30,8 @@ public final class NodeEngine: Sendable {
     ///   - clock: the node's time; the demo and tests replay history on a simulated clock.
     public init(
         identity: NodeIdentity, peers: [PartyKeyBundle], book: PolicyBook, store: any NodeStore,
-        clock: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "accord.node")
+        clock: @escaping @Sendable () -> Date = Date.init, retryClock: (@Sendable () -> Date)? = nil,
+        logger: Logger = Logger(label: "accord.node")
     ) throws {
         guard let party = PartyCode(identity.party), book.parties[party] != nil else {
             throw NodeError(.malformed, "identity party \(identity.party) is not in the party directory")
@@ -41,6 +44,7 @@ public final class NodeEngine: Sendable {
         self.opener = EnvelopeOpener(identity: identity)
         self.store = store
         self.clock = clock
+        self.retryClock = retryClock ?? clock
         self.logger = logger
     }
 

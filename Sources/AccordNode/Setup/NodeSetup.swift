@@ -44,7 +44,7 @@ public enum NodeSetup {
     /// Refuses to overwrite an existing identity.
     public static func initialise(
         directory: URL, party: PartyCode, book: PolicyBook, federationPort: Int, apiPort: Int,
-        users: [NewUser], now: Date, years: Int = 2
+        users: [NewUser], now: Date, validFrom: Date? = nil, years: Int = 2
     ) throws -> NodeConfiguration {
         guard let scheme = book.parties[party]?.scheme else { throw NodeConfigurationError("party \(party) is not in the party directory") }
         for user in users where scheme.level(named: user.clearance) == nil {
@@ -56,8 +56,9 @@ public enum NodeSetup {
             throw NodeConfigurationError("\(identityURL.path) exists; refusing to replace a node's keys")
         }
         try fileManager.createDirectory(at: directory.appendingPathComponent(FileName.peers), withIntermediateDirectories: true)
+        let notBefore = validFrom ?? now
         let identity = try NodeIdentity.generate(
-            party: party.rawValue, notBefore: now, notAfter: now.addingTimeInterval(Double(years) * 365.25 * 86_400))
+            party: party.rawValue, notBefore: notBefore, notAfter: now.addingTimeInterval(Double(years) * 365.25 * 86_400))
         try identity.write(to: identityURL)
         try Data(identity.certificateDER).write(to: directory.appendingPathComponent(FileName.certificate))
         try Data(try PartyKeyBundle(identity: identity).encoded).write(to: directory.appendingPathComponent(FileName.keyBundle))

@@ -17,7 +17,9 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "The node's directory (created).") var dir: String
     @Option(help: "Federation (mutual TLS) port.") var federationPort = 7401
     @Option(help: "Analyst API port.") var apiPort = 7411
-    @Option(help: "Years the keys are valid.") var years = 2
+    @Option(help: "Years the keys are valid (from now).") var years = 2
+    @Option(help: "Keys valid from this instant (default: now); an earlier date lets a node replay history on a simulated clock.")
+    var validFrom: String?
     @Option(name: .customLong("user"), help: "A user as id:clearance:topic,topic (repeatable); their token is printed once.")
     var users: [String] = []
     @OptionGroup var policy: PolicyOptions
@@ -39,7 +41,7 @@ struct InitCommand: AsyncParsableCommand {
         do {
             configuration = try NodeSetup.initialise(
                 directory: directory, party: code, book: book, federationPort: federationPort, apiPort: apiPort,
-                users: newUsers, now: Date(), years: years)
+                users: newUsers, now: Date(), validFrom: try validFrom.map { try parseInstant($0, option: "--valid-from") }, years: years)
         } catch {
             throw InputError("\(error)")
         }

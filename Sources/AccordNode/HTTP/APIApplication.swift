@@ -1,0 +1,153 @@
+import AccordCore
+import AccordStore
+import Crypto
+import Foundation
+import Hummingbird
+import NIOCore
+import Prometheus
+
+/// The analysts' listener: bearer tokens mapped to the node's users; release, holdings, status.
+public enum APIApplication {
+    /// Builds the listener.
+    public static func build(
+        engine: NodeEngine, users: [NodeConfiguration.UserEntry], clock: NodeClock, metrics: NodeMetrics, host: String, port: Int,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let register = try Register(users: users, engine: engine)
+        let router = Router()
+        router.get("/health") { _, _ in "ok" }
+        router.get("/metrics") { _, _ in metrics.emit() }
+        router.get("/api/v1/status") { request, _ -> Response in
+            _ = try register.authenticate(request)
+            return try json(try await engine.status(clock: clock))
+        }
+        router.post("/api/v1/releases") { request, _ -> Response in
+            let user = try register.authenticate(request)
+            let body = try await request.body.collect(upTo: 16 << 20)
+            let submission: ReleaseBody
+            do { submission = try JSONDecoder().decode(ReleaseBody.self, from: Data(Array(buffer: body))) } catch {
+                throw HTTPError(.badRequest, message: "release body: \(error)")
+            }
+            var recipients: [PartyCode]?
+            if let list = submission.recipients {
+                recipients = try list.map { text in
+                    guard let code = PartyCode(text) else { throw HTTPError(.badRequest, message: "recipient '\(text)' is not a party code") }
+                    return code
+                }
+            }
+            let outcomes: [[RecipientOutcome]]
+            do {
+                outcomes = try await engine.release(
+                    [ReleaseSubmission(objectID: submission.objectID, label: submission.label, object: Array(submission.object.utf8),
+                                       purpose: submission.purpose ?? "defence", recipients: recipients)], by: user)
+            } catch let error as NodeError {
+                throw HTTPError(error.code == .forbidden ? .forbidden : .badRequest, message: error.message)
+            } catch {
+                throw HTTPError(.internalServerError, message: "release failed: \(error)")
+            }
+            for outcome in outcomes.flatMap({ $0 }) {
+                metrics.releases.increment()
+                if !outcome.decision.isAllowed { metrics.releasesDenied.increment() }
+            }
+            return try json(ReleaseAnswer(objectID: submission.objectID, outcomes: outcomes.flatMap { $0 }.map(ReleaseAnswer.Outcome.init)))
+        }
+        router.get("/api/v1/holdings") { request, _ -> Response in
+            let user = try register.authenticate(request)
+            return try json(try await engine.visibleHoldings(for: user, register: register.personnel))
+        }
+        router.post("/api/v1/clock") { request, _ -> Response in
+            _ = try register.authenticate(request)
+            let body = try await request.body.collect(upTo: 1024)
+            struct SetClock: Decodable { let at: String }
+            guard let text = try? JSONDecoder().decode(SetClock.self, from: Data(Array(buffer: body))).at, let instant = Instant.parse(text) else {
+                throw HTTPError(.badRequest, message: "body must be {\"at\": \"<ISO 8601 instant>\"}")
+            }
+            do { try clock.set(instant) } catch let error as NodeError { throw HTTPError(.forbidden, message: error.message) }
+            return try json(["at": Instant.format(instant)])
+        }
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "accord-\(engine.party)-api"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    /// The node's users, by token digest.
+    struct Register: Sendable {
+        let byToken: [String: User]
+        let personnel: PersonnelRegister
+
+        init(users: [NodeConfiguration.UserEntry], engine: NodeEngine) throws {
+            guard let scheme = engine.book.parties[engine.party]?.scheme else { throw NodeError(.malformed, "no scheme for \(engine.party)") }
+            var byToken: [String: User] = [:]
+            for entry in users {
+                guard let clearance = scheme.level(named: entry.clearance) else {
+                    throw NodeConfigurationError("user \(entry.id): '\(entry.clearance)' is not a level of \(engine.party)")
+                }
+                byToken[entry.tokenSHA256] = User(id: entry.id, party: engine.party, clearance: clearance, needToKnow: Set(entry.needToKnow))
+            }
+            self.byToken = byToken
+            self.personnel = PersonnelRegister(Array(byToken.values))
+        }
+
+        func authenticate(_ request: Request) throws -> User {
+            guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+                throw HTTPError(.unauthorized, message: "send Authorization: Bearer <token>")
+            }
+            let digest = SHA256.hash(data: Data(header.dropFirst("Bearer ".count).utf8)).map { String(format: "%02x", $0) }.joined()
+            guard let user = byToken[digest] else { throw HTTPError(.unauthorized, message: "unknown token") }
+            return user
+        }
+    }
+}
+
+/// `POST /api/v1/releases` body.
+struct ReleaseBody: Decodable {
+    let objectID: String
+    let label: String
+    /// The object, as text (a STIX bundle's JSON, for instance).
+    let object: String
+    let purpose: String?
+    let recipients: [String]?
+}
+
+/// `POST /api/v1/releases` answer.
+struct ReleaseAnswer: Encodable {
+    struct Outcome: Encodable {
+        let recipient: String
+        let decision: String
+        let route: [String]
+        let recipient_level: String?
+        let agreements: [String]
+        let reasons: [String]
+        let envelope: String?
+
+        init(_ outcome: RecipientOutcome) {
+            recipient = outcome.recipient.rawValue
+            decision = outcome.decision.kind
+            recipient_level = outcome.decision.recipientLevel?.nativeName
+            envelope = outcome.envelopeID
+            switch outcome.decision {
+            case .direct(let agreement, _):
+                route = []
+                agreements = [agreement]
+                reasons = []
+            case .viaIntermediary(let path, let used, _, _):
+                route = path.map(\.rawValue)
+                agreements = used
+                reasons = []
+            case .denied(let why):
+                route = []
+                agreements = []
+                reasons = why.map(\.description)
+            }
+        }
+    }
+    let objectID: String
+    let outcomes: [Outcome]
+}

@@ -1,0 +1,75 @@
+import AccordCore
+import AccordCrypto
+import AccordPostgres
+import AccordSQLite
+import AccordStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Everything `accord serve` runs: the store, the engine, both listeners and the outbox worker.
+public enum NodeRuntime {
+    /// Loads a node from its configuration and runs it until SIGINT/SIGTERM.
+    /// - Parameter simulatedStart: start the clock at this instant and let `POST /api/v1/clock` move it.
+    public static func run(configuration: NodeConfiguration, simulatedStart: Date?, logger: Logger) async throws {
+        switch configuration.store {
+        case .sqlite(let url):
+            let store = try SQLiteStore(path: url.path)
+            try await run(configuration: configuration, store: store, simulatedStart: simulatedStart, logger: logger)
+        case .postgres(let url):
+            try await PostgresStore.withStore(url: url.absoluteString) { store in
+                try await run(configuration: configuration, store: store, simulatedStart: simulatedStart, logger: logger)
+            }
+        }
+    }
+
+    static func run(configuration: NodeConfiguration, store: any NodeStore, simulatedStart: Date?, logger: Logger) async throws {
+        try await store.migrate()
+        let book: PolicyBook
+        do {
+            book = try configuration.agreements.map { try BundledPolicy.load(directory: $0) } ?? BundledPolicy.load()
+        } catch { throw NodeConfigurationError("agreements: \(error)") }
+        let identity = try NodeIdentity.load(from: configuration.identity)
+        guard identity.party == configuration.party.rawValue else {
+            throw NodeConfigurationError("identity \(configuration.identity.lastPathComponent) is \(identity.party)'s, not \(configuration.party)'s")
+        }
+        var bundles: [PartyKeyBundle] = []
+        var certificates: [PartyCode: [UInt8]] = [:]
+        for peer in configuration.peers {
+            bundles.append(try PartyKeyBundle(encoded: try Data(contentsOf: peer.keyBundle)))
+            certificates[peer.party] = Array(try Data(contentsOf: peer.certificate))
+        }
+        let clock = NodeClock(simulatedStart: simulatedStart)
+        let engine = try NodeEngine(identity: identity, peers: bundles, book: book, store: store, clock: { clock.now() },
+                                    retryClock: Date.init, logger: logger)
+        let metrics = NodeMetrics()
+        let tls = TLSIdentity(certificateDER: identity.certificateDER, privateKeyDER: identity.tlsPrivateKeyDER)
+        let federation = try FederationApplication.build(
+            engine: engine, tls: try FederationTLS.serverConfiguration(identity: tls, pinnedPeers: Array(certificates.values)),
+            metrics: metrics, host: configuration.federation.host, port: configuration.federation.port)
+        let api = try APIApplication.build(
+            engine: engine, users: configuration.users, clock: clock, metrics: metrics,
+            host: configuration.api.host, port: configuration.api.port)
+        let clients = try configuration.peers.map { peer in
+            PeerClient(party: peer.party, url: peer.url,
+                       tls: try FederationTLS.clientConfiguration(identity: tls, pinnedPeers: [certificates[peer.party]!]))
+        }
+        let worker = OutboxWorker(engine: engine, peers: clients, metrics: metrics, logger: logger)
+        logger.info("node starting", metadata: [
+            "accord.party": "\(configuration.party)", "accord.federation": "\(configuration.federation.host):\(configuration.federation.port)",
+            "accord.api": "\(configuration.api.host):\(configuration.api.port)", "accord.clock": "\(simulatedStart == nil ? "real" : "simulated")",
+        ])
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: federation), .init(service: api), .init(service: worker)],
+                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            for client in clients { try? await client.shutdown() }
+            throw error
+        }
+        for client in clients { try? await client.shutdown() }
+    }
+}

@@ -1,0 +1,49 @@
+import AccordCore
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// Delivers the outbox: one loop per peer, in order per (this node, peer), draining what is due and
+/// then waiting `interval`; a peer that is down is retried with the engine's backoff, nothing lost.
+public struct OutboxWorker: Service {
+    let engine: NodeEngine
+    let peers: [PeerClient]
+    let metrics: NodeMetrics
+    let interval: Duration
+    let logger: Logger
+
+    public init(engine: NodeEngine, peers: [PeerClient], metrics: NodeMetrics, interval: Duration = .milliseconds(20), logger: Logger) {
+        self.engine = engine
+        self.peers = peers
+        self.metrics = metrics
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            for peer in peers {
+                group.addTask { await self.loop(peer) }
+            }
+        }
+    }
+
+    private func loop(_ peer: PeerClient) async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var drained = false
+            do {
+                let report = try await engine.deliver(to: peer.party) { try await peer.send($0) }
+                if report.delivered > 0 { metrics.envelopesDelivered.increment(by: Int64(report.delivered)) }
+                for refusal in report.refused {
+                    logger.warning("peer refused an envelope", metadata: ["accord.peer": "\(peer.party)", "accord.detail": "\(refusal)"])
+                }
+                drained = report.attempted == 0
+            } catch {
+                metrics.deliveryFailures.increment()
+                logger.info("delivery round failed; will retry", metadata: ["accord.peer": "\(peer.party)", "accord.error": "\(error)"])
+                drained = true
+            }
+            if drained { try? await Task.sleep(for: interval) }
+        }
+    }
+}
