@@ -5,11 +5,14 @@ import Foundation
 public enum BundledPolicy {
     /// Loads the shipped policy book.
     public static func load() throws(AgreementFileError) -> PolicyBook {
-        guard let url = Bundle.module.url(forResource: "Bundled", withExtension: nil) else {
+        guard let url = directory else {
             throw AgreementFileError("bundle", "the bundled agreements are missing from this build")
         }
         return try load(directory: url)
     }
+
+    /// Where the shipped files are (to copy and edit them, as the demo's counterfactual does).
+    public static var directory: URL? { Bundle.module.url(forResource: "Bundled", withExtension: nil) }
 
     /// Loads a policy book from a directory. Files that break any rule stop the load with an error naming them.
     public static func load(directory: URL) throws(AgreementFileError) -> PolicyBook {

@@ -44,7 +44,7 @@ public enum NodeSetup {
     /// Refuses to overwrite an existing identity.
     public static func initialise(
         directory: URL, party: PartyCode, book: PolicyBook, federationPort: Int, apiPort: Int,
-        users: [NewUser], now: Date, validFrom: Date? = nil, years: Int = 2
+        users: [NewUser], now: Date, validFrom: Date? = nil, years: Int = 2, agreements: URL? = nil
     ) throws -> NodeConfiguration {
         guard let scheme = book.parties[party]?.scheme else { throw NodeConfigurationError("party \(party) is not in the party directory") }
         for user in users where scheme.level(named: user.clearance) == nil {
@@ -62,7 +62,7 @@ public enum NodeSetup {
         try identity.write(to: identityURL)
         try Data(identity.certificateDER).write(to: directory.appendingPathComponent(FileName.certificate))
         try Data(try PartyKeyBundle(identity: identity).encoded).write(to: directory.appendingPathComponent(FileName.keyBundle))
-        let file: [String: Any] = [
+        var file: [String: Any] = [
             "format": "accord.node/1",
             "party": party.rawValue,
             "federation": ["host": "127.0.0.1", "port": federationPort],
@@ -75,6 +75,7 @@ public enum NodeSetup {
                  "tokenSHA256": tokenDigest(user.token)] as [String: Any]
             },
         ]
+        if let agreements { file["agreements"] = agreements.path }
         let configurationURL = directory.appendingPathComponent(FileName.configuration)
         try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys]).write(to: configurationURL)
         return try NodeConfiguration.load(from: configurationURL)
