@@ -6,6 +6,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Measure Accord's hot paths (run with `swift run -c release accord bench ...`).",
         subcommands: [
             BenchCore.self,
+            BenchNode.self,
             BenchTracking.self,
             BenchCrypto.self,
             BenchAudit.self,

@@ -1,0 +1,160 @@
+import AccordCore
+import AccordCrypto
+import AccordNode
+import AccordSQLite
+import AccordStore
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// `accord bench node`: three nodes (KR, JP, US) in this process, each with its own SQLite file
+/// (WAL, synchronous=FULL) and its own federation listener on loopback with mutual TLS; 1 KiB payloads.
+struct BenchNode: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "node", abstract: "Delivered envelopes per second, direct and relayed, and latency.")
+
+    @Option(help: "Envelopes per throughput run.") var count = 5000
+    @Option(help: "Envelopes released per batch (one seal batch, one transaction).") var batch = 250
+    @Option(help: "Single-envelope round trips for latency.") var samples = 200
+
+    final class Clock: Sendable {
+        let now = Mutex(Instant.parse("2017-06-01T00:00:00Z")!)
+        func read() -> Date { now.withLock { $0 } }
+
+        /// A flag shared between the bench's tasks.
+        final class Flag: Sendable {
+            let value = Mutex(false)
+        }
+    }
+
+    struct Node: Sendable {
+        let identity: NodeIdentity
+        let engine: NodeEngine
+        let store: SQLiteStore
+    }
+
+    func run() async throws {
+        let book = try BundledPolicy.load()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("accord-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = Clock()
+        let from = Instant.parse("2010-01-01")!, until = Instant.parse("2030-01-01")!
+        var identities: [String: NodeIdentity] = [:]
+        for party in ["KR", "JP", "US"] { identities[party] = try NodeIdentity.generate(party: party, notBefore: from, notAfter: until) }
+        var built: [String: Node] = [:]
+        for (party, identity) in identities {
+            let store = try SQLiteStore(path: directory.appendingPathComponent("\(party).sqlite").path)
+            try await store.migrate()
+            let peers = try identities.filter { $0.key != party }.map { try PartyKeyBundle(identity: $0.value) }
+            built[party] = Node(identity: identity, engine: try NodeEngine(identity: identity, peers: peers, book: book, store: store,
+                                                                          clock: { clock.read() }, retryClock: Date.init), store: store)
+        }
+        let nodes = built
+        let batch = self.batch, count = self.count, samples = self.samples
+        try await withListeners(nodes) { clients in
+            let kr = nodes["KR"]!.engine
+            let analyst = User(id: "bench", party: PartyCode("KR")!, clearance: book.parties[PartyCode("KR")!]!.scheme.level(named: "II")!,
+                               needToKnow: [Topic("nk-missile")!])
+            let payload = Array(repeating: UInt8(0x42), count: 1024)
+            @Sendable func submissions(_ n: Int, _ tag: String) -> [ReleaseSubmission] {
+                (0..<n).map { ReleaseSubmission(objectID: "\(tag)-\($0)", label: "KR//II//REL TO JP,US//TOPIC nk-missile", object: payload,
+                                                 purpose: "missile-warning", recipients: [PartyCode("JP")!]) }
+            }
+            print("Three nodes in one process, SQLite files with durable commits, mutual TLS on loopback, 1 KiB payloads")
+            // Direct (2017): KR → JP.
+            clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
+            let direct = try await throughput(count: count, hops: [("KR", "JP")], nodes: nodes, clients: clients) { index in
+                _ = try await kr.release(submissions(batch, "d\(index)"), by: analyst)
+            }
+            print("  direct KR→JP:        \(Int(direct)) envelopes/s delivered (\(count) envelopes, batches of \(batch))")
+            // Relayed (2015): KR → US → JP.
+            clock.now.withLock { $0 = Instant.parse("2015-06-01T00:00:00Z")! }
+            let relayed = try await throughput(count: count, hops: [("KR", "US"), ("US", "JP")], nodes: nodes, clients: clients) { index in
+                _ = try await kr.release(submissions(batch, "r\(index)"), by: analyst)
+            }
+            print("  relayed KR→US→JP:    \(Int(relayed)) envelopes/s delivered to JP")
+            // Latency, one envelope at a time, direct.
+            clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
+            var latencies: [Double] = []
+            for index in 0..<samples {
+                let start = ContinuousClock.now
+                _ = try await kr.release(submissions(1, "l\(index)"), by: analyst)
+                _ = try await kr.deliver(to: PartyCode("JP")!) { try await clients["KR→JP"]!.send($0) }
+                let elapsed = ContinuousClock.now - start
+                latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            }
+            latencies.sort()
+            print(String(format: "  latency, one envelope release → signed receipt back (unloaded): p50 %.2f ms, p99 %.2f ms",
+                         latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
+        }
+    }
+
+    /// Releases `count` envelopes in batches and drains every hop until the last one is delivered; envelopes/s end to end.
+    private func throughput(
+        count: Int, hops: [(String, String)], nodes: [String: Node], clients: [String: PeerClient], release: @escaping @Sendable (Int) async throws -> Void
+    ) async throws -> Double {
+        let start = ContinuousClock.now
+        let produced = Clock.Flag()
+        let senders = hops.map(\.0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for index in 0..<(count / batch) { try await release(index) }
+                produced.value.withLock { $0 = true }
+            }
+            for (from, to) in hops {
+                group.addTask {
+                    let engine = nodes[from]!.engine, client = clients["\(from)→\(to)"]!
+                    while true {
+                        let report = try await engine.deliver(to: PartyCode(to)!) { try await client.send($0) }
+                        guard report.attempted == 0 else { continue }
+                        // Done when nothing more will come: the producer finished and every hop before is drained.
+                        var drained = produced.value.withLock { $0 }
+                        for sender in senders where drained {
+                            drained = try await nodes[sender]!.store.pendingRoutes().isEmpty
+                        }
+                        if drained { return }
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = ContinuousClock.now - start
+        return Double(count / batch * batch) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// Starts every node's federation listener and a client for each directed pair; runs `body`; stops them.
+    private func withListeners(_ nodes: [String: Node], _ body: @escaping @Sendable ([String: PeerClient]) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var ports: [String: Int] = [:]
+            for (party, node) in nodes {
+                let tls = TLSIdentity(certificateDER: node.identity.certificateDER, privateKeyDER: node.identity.tlsPrivateKeyDER)
+                let pinned = nodes.filter { $0.key != party }.map(\.value.identity.certificateDER)
+                let stream = AsyncStream<Int>.makeStream()
+                let app = try FederationApplication.build(
+                    engine: node.engine, tls: try FederationTLS.serverConfiguration(identity: tls, pinnedPeers: pinned), metrics: NodeMetrics(),
+                    host: "127.0.0.1", port: 0, onRunning: { stream.continuation.yield($0) })
+                group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+                var iterator = stream.stream.makeAsyncIterator()
+                ports[party] = await iterator.next() ?? 0
+            }
+            var clients: [String: PeerClient] = [:]
+            for (from, node) in nodes {
+                let tls = TLSIdentity(certificateDER: node.identity.certificateDER, privateKeyDER: node.identity.tlsPrivateKeyDER)
+                for (to, peer) in nodes where to != from {
+                    clients["\(from)→\(to)"] = PeerClient(
+                        party: PartyCode(to)!, url: URL(string: "https://127.0.0.1:\(ports[to]!)")!,
+                        tls: try FederationTLS.clientConfiguration(identity: tls, pinnedPeers: [peer.identity.certificateDER]))
+                }
+            }
+            do { try await body(clients) } catch {
+                for client in clients.values { try? await client.shutdown() }
+                group.cancelAll()
+                throw error
+            }
+            for client in clients.values { try? await client.shutdown() }
+            group.cancelAll()
+        }
+    }
+}
