@@ -80,6 +80,16 @@ import Testing
         let proof = try await jp.consistencyProof(from: 6, to: 10)
         #expect { try CrossSigning.checkConsistency(held: head, current: truncated, proof: proof, verifier: TestKeys.verifier) }
             throws: { ($0 as? AuditError)?.code == .peerHistoryRewritten }
+        await #expect { try await kr.recordPeerTreeHead(truncated, receivedAt: t0, verifier: TestKeys.verifier) }
+            throws: { ($0 as? AuditError)?.code == .peerHistoryRewritten }
+        // An older head arriving late, with no proof, is simply kept.
+        let (kr2, _) = try await makeLog(party: "KR", count: 0)
+        try await kr2.recordPeerTreeHead(head, receivedAt: t0, verifier: TestKeys.verifier)
+        let older = try SignedTreeHead(
+            signing: TreeHead(log: "JP", treeSize: 6, rootHash: try await jp.rootHash(treeSize: 6), timestamp: t0.adding(milliseconds: 0)),
+            with: TestKeys.jp)
+        try await kr2.recordPeerTreeHead(older, receivedAt: t0, verifier: TestKeys.verifier)
+        #expect(try await AuditLogVerifier(party: "KR", store: kr2.store, verifier: TestKeys.verifier).verify().isValid)
     }
 
     @Test func forgedPeerHeadIsRefusedAndNotKept() async throws {

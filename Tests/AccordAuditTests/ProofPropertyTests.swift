@@ -67,7 +67,7 @@ import Testing
             let index = rng.next() % size
             let root = try await log.rootHash(treeSize: size)
             let proof = try await log.inclusionProof(index: index, treeSize: size)
-            var bytes = proof.encoded()
+            var bytes = (try proof.encoded())
             let bit = Int(rng.next() % UInt64(bytes.count * 8))
             bytes[bit / 8] ^= UInt8(1 << (bit % 8))
             guard let mutated = try? InclusionProof(decoding: bytes) else { continue }
@@ -76,7 +76,7 @@ import Testing
 
             let oldSize = 1 + rng.next() % (size - 1)
             let consistency = try await log.consistencyProof(from: oldSize, to: size)
-            var cbytes = consistency.encoded()
+            var cbytes = (try consistency.encoded())
             let cbit = 8 * 17 + Int(rng.next() % UInt64((cbytes.count - 17) * 8))  // a path bit or the count
             cbytes[cbit / 8] ^= UInt8(1 << (cbit % 8))
             guard let cmutated = try? ConsistencyProof(decoding: cbytes) else { continue }
@@ -97,17 +97,21 @@ import Testing
         let (log, _) = try await makeLog(count: 21)
         let inclusion = try await log.inclusionProof(index: 6, treeSize: 21)
         let consistency = try await log.consistencyProof(from: 6, to: 21)
-        #expect(try InclusionProof(decoding: inclusion.encoded()) == inclusion)
-        #expect(try ConsistencyProof(decoding: consistency.encoded()) == consistency)
-        for cut in 0..<inclusion.encoded().count {
-            #expect(throws: AuditError.self) { try InclusionProof(decoding: inclusion.encoded().prefix(cut)) }
+        let inclusionBytes = try inclusion.encoded()
+        let consistencyBytes = try consistency.encoded()
+        #expect(try InclusionProof(decoding: inclusionBytes) == inclusion)
+        #expect(try ConsistencyProof(decoding: consistencyBytes) == consistency)
+        for cut in 0..<inclusionBytes.count {
+            #expect(throws: AuditError.self) { try InclusionProof(decoding: inclusionBytes.prefix(cut)) }
         }
-        for cut in 0..<consistency.encoded().count {
-            #expect(throws: AuditError.self) { try ConsistencyProof(decoding: consistency.encoded().prefix(cut)) }
+        for cut in 0..<consistencyBytes.count {
+            #expect(throws: AuditError.self) { try ConsistencyProof(decoding: consistencyBytes.prefix(cut)) }
         }
-        #expect(throws: AuditError.self) { try InclusionProof(decoding: inclusion.encoded() + [0]) }
-        #expect(throws: AuditError.self) { try ConsistencyProof(decoding: consistency.encoded() + [0]) }
-        var badVersion = inclusion.encoded()
+        #expect(throws: AuditError.self) { try InclusionProof(decoding: inclusionBytes + [0]) }
+        #expect(throws: AuditError.self) { try ConsistencyProof(decoding: consistencyBytes + [0]) }
+        let tooLong = InclusionProof(leafIndex: 0, treeSize: 1, path: Array(repeating: MerkleTreeHasher.emptyRoot, count: 65))
+        #expect(throws: AuditError.self) { try tooLong.encoded() }
+        var badVersion = inclusionBytes
         badVersion[0] = 2
         #expect(throws: AuditError.self) { try InclusionProof(decoding: badVersion) }
     }

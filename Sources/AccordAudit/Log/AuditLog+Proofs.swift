@@ -60,7 +60,7 @@ extension AuditLog {
     ///
     /// The signature must verify, or the head is refused and not kept. It is then compared with
     /// the latest head held for that peer, through ``CrossSigning/checkConsistency(held:current:proof:verifier:)``
-    /// when `proof` is given or the sizes are equal. A head that shows equivocation or a
+    /// when `proof` is given, the sizes are equal, or the new head is later but smaller. A head that shows equivocation or a
     /// rewritten history is still kept, as evidence, and the error is thrown after storing it.
     @discardableResult
     public func recordPeerTreeHead(
@@ -71,7 +71,7 @@ extension AuditLog {
         if let envelopeID { try FieldRule.identifier.check(envelopeID, name: "envelope id") }
         let previous = try await store.latestPeerTreeHead(of: head.head.log)
         var failure: (any Error)?
-        if let previous, proof != nil || previous.head.head.treeSize == head.head.treeSize {
+        if let previous, proof != nil || Self.comparableWithoutProof(previous.head.head, head.head) {
             do {
                 try CrossSigning.checkConsistency(held: previous.head, current: head, proof: proof, verifier: verifier)
             } catch {
@@ -84,5 +84,11 @@ extension AuditLog {
         try await store.appendPeerTreeHead(held)
         if let failure { throw failure }
         return held
+    }
+
+    /// Two heads that can be judged without a proof: equal sizes (roots must match), or a newer
+    /// head with fewer entries (a truncated history).
+    static func comparableWithoutProof(_ held: TreeHead, _ new: TreeHead) -> Bool {
+        held.treeSize == new.treeSize || (new.treeSize < held.treeSize && new.timestamp > held.timestamp)
     }
 }

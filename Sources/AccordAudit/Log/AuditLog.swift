@@ -56,7 +56,7 @@ public struct AuditLog: Sendable {
     /// The entry at `index`.
     /// - Throws: ``AuditError/Code/invalidArgument`` if there is none.
     public func entry(at index: UInt64) async throws -> AuditEntry {
-        guard let bytes = try await store.entries(in: index..<(index + 1)).first else {
+        guard index < UInt64.max, let bytes = try await store.entries(in: index..<(index + 1)).first else {
             throw AuditError(.invalidArgument, "there is no entry \(index) in the log of \(party)")
         }
         return try AuditEntry(decoding: bytes)

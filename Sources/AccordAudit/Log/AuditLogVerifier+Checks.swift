@@ -85,12 +85,14 @@ extension AuditLogVerifier {
                     do {
                         try CrossSigning.checkConsistency(
                             held: previous, current: head.head, proof: head.proofFromPrevious, verifier: verifier)
-                    } catch let error as AuditError where error.code != .unknownKey && error.code != .signatureInvalid {
-                        if error.code == .peerHistoryRewritten && head.proofFromPrevious == nil
+                    } catch {
+                        let auditError = error as? AuditError
+                        if auditError?.code == .peerHistoryRewritten && head.proofFromPrevious == nil
                             && tree.timestamp <= previous.head.timestamp {
                             continue  // an older head that arrived late, with no proof to check
                         }
-                        report.problems.append(AuditProblem(kind: .peerInconsistent, entryIndex: nil, message: error.message))
+                        report.problems.append(AuditProblem(
+                            kind: .peerInconsistent, entryIndex: nil, message: auditError?.message ?? "\(error)"))
                     }
                 }
             }

@@ -69,7 +69,11 @@ public struct InclusionProof: Sendable, Hashable {
     }
 
     /// Wire form, version 1: `01 | u64 leafIndex | u64 treeSize | u8 count | count × 32 bytes`.
-    public func encoded() -> Data {
+    /// - Throws: ``AuditError/Code/invalidField`` if the path is longer than any tree allows.
+    public func encoded() throws -> Data {
+        guard path.count <= 64 else {
+            throw AuditError(.invalidField, "a proof path of \(path.count) hashes is longer than any tree allows")
+        }
         var writer = ByteWriter(capacity: 18 + 32 * path.count)
         writer.u8(1)
         writer.u64(leafIndex)
