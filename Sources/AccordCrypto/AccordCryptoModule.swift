@@ -1,2 +1,0 @@
-/// Node identities, hybrid signatures, HPKE epoch keys, sealed envelopes, consents and receipts.
-public enum AccordCryptoModule {}
