@@ -24,42 +24,28 @@ public struct ObjectPayload: Sendable, Equatable {
     }
 
     public var encoded: [UInt8] {
-        var bytes: [UInt8] = [UInt8(Self.tag.count)] + Self.tag + [1]
-        let id = Array(objectID.utf8)
+        var bytes = WireWriter.header(tag: Self.tag, version: 1)
+        let id = Array(objectID.utf8.prefix(0xFFFF))
         bytes += [UInt8(id.count >> 8), UInt8(id.count & 0xFF)] + id
-        bytes.append(UInt8(consents.count))
-        for consent in consents { bytes += Self.u32(consent.count) + consent }
-        bytes += Self.u32(object.count) + object
+        bytes.append(UInt8(min(consents.count, Self.maximumConsents)))
+        for consent in consents.prefix(Self.maximumConsents) { bytes += WireWriter.blob(consent) }
+        bytes += WireWriter.blob(object)
         return bytes
     }
 
     public init(encoded bytes: [UInt8]) throws(NodeError) {
-        var cursor = 0
-        func take(_ count: Int, _ what: String) throws(NodeError) -> ArraySlice<UInt8> {
-            guard count >= 0, bytes.count - cursor >= count else { throw NodeError(.malformed, "object payload is truncated in \(what)") }
-            defer { cursor += count }
-            return bytes[cursor..<cursor + count]
-        }
-        func length(_ width: Int, _ what: String) throws(NodeError) -> Int {
-            try take(width, what).reduce(0) { $0 << 8 | Int($1) }
-        }
-        guard try length(1, "tag") == Self.tag.count, Array(try take(Self.tag.count, "tag")) == Self.tag else {
-            throw NodeError(.malformed, "object payload does not start with accord.object")
-        }
-        guard try length(1, "version") == 1 else { throw NodeError(.malformed, "object payload version is not 1") }
-        guard let id = String(validating: Array(try take(try length(2, "object id"), "object id")), as: UTF8.self), !id.isEmpty else {
+        var reader = WireReader(bytes, context: "object payload")
+        try reader.expect(tag: Self.tag, version: 1)
+        guard let id = String(validating: Array(try reader.take(try reader.integer(2, "object id"), "object id")), as: UTF8.self), !id.isEmpty else {
             throw NodeError(.malformed, "object id is empty or not UTF-8")
         }
-        let count = try length(1, "consent count")
+        let count = try reader.integer(1, "consent count")
         guard count <= Self.maximumConsents else { throw NodeError(.malformed, "object payload carries \(count) consents; at most \(Self.maximumConsents)") }
         var consents: [[UInt8]] = []
-        for index in 0..<count { consents.append(Array(try take(try length(4, "consent \(index)"), "consent \(index)"))) }
-        let object = Array(try take(try length(4, "object"), "object"))
-        guard cursor == bytes.count else { throw NodeError(.malformed, "object payload has \(bytes.count - cursor) trailing bytes") }
+        for index in 0..<count { consents.append(try reader.blob("consent \(index)")) }
+        let object = try reader.blob("object")
+        try reader.finish()
         self.init(objectID: id, consents: consents, object: object)
     }
 
-    private static func u32(_ value: Int) -> [UInt8] {
-        [UInt8(value >> 24 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
-    }
 }
