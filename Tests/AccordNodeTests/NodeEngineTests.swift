@@ -18,6 +18,8 @@ final class TestClock: Sendable {
 /// Three in-process nodes (KR, JP, US) on in-memory SQLite stores, sharing one simulated clock.
 struct Federation {
     let clock: TestClock
+    let identities: [String: NodeIdentity]
+    let book: PolicyBook
     let nodes: [String: NodeEngine]
     let stores: [String: SQLiteStore]
 
@@ -37,8 +39,17 @@ struct Federation {
             stores[party] = store
         }
         self.clock = clock
+        self.identities = identities
+        self.book = book
         self.nodes = nodes
         self.stores = stores
+    }
+
+    /// A fresh engine for `party` over the same store and keys: the node after a restart.
+    func restarted(_ party: String) throws -> NodeEngine {
+        let peers = try identities.filter { $0.key != party }.map { try PartyKeyBundle(identity: $0.value) }
+        let clock = self.clock
+        return try NodeEngine(identity: identities[party]!, peers: peers, book: book, store: stores[party]!, clock: { clock.read() })
     }
 
     /// Delivers everything pending from `a` to `b` directly (no network).
@@ -107,7 +118,7 @@ struct NodeEngineTests {
             by: federation.user("KR", clearance: "II", topics: ["maritime"]))
         let pending = try await federation.stores["KR"]!.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10)
         let jp = federation.nodes["JP"]!
-        let transmission = Transmission(announcements: [], envelopes: pending.map { Array($0.bytes) })
+        let transmission = Transmission(announcements: [], envelopes: try pending.flatMap { try Transmission(encoded: Array($0.bytes)).envelopes })
         try await federation.deliver("KR", "JP")
         let again = await jp.receive(transmission)
         guard case .receipt = again.first else { Issue.record("replay not acknowledged: \(again)"); return }
@@ -165,6 +176,19 @@ struct NodeEngineTests {
         #expect(try await federation.deliver("KR", "JP").attempted == 0)  // not due yet
         federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
         #expect(try await federation.deliver("KR", "JP").delivered == 1)
+        #expect(try await federation.stores["JP"]!.holdings(holder: nil).count == 1)
+    }
+
+    @Test("a node restarted before delivering still delivers what it queued: the rows carry their epoch announcement")
+    func restart() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        _ = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: "r", label: "KR//II//REL TO JP//TOPIC nk-missile", object: report)],
+            by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
+        let restarted = try federation.restarted("KR")
+        let jp = federation.nodes["JP"]!
+        let report = try await restarted.deliver(to: PartyCode("JP")!) { await jp.receive($0) }
+        #expect(report.delivered == 1, "\(report)")
         #expect(try await federation.stores["JP"]!.holdings(holder: nil).count == 1)
     }
 }

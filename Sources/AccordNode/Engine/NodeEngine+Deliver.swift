@@ -23,10 +23,16 @@ extension NodeEngine {
         let retryNow = retryClock()
         let due = pending.filter { $0.nextAttempt <= retryNow }
         guard !due.isEmpty else { return DeliveryReport(attempted: 0, delivered: 0, refused: []) }
-        let announcements = sealer.currentAnnouncements.filter { $0.recipient == peer.rawValue }.map(\.encoded)
+        // Each row carries its envelope and, for the first of an epoch, the epoch's announcement; the
+        // sealer's current announcements go along too, for a peer that lost its epoch state.
+        var frames: [Transmission] = []
+        for row in due { frames.append(try Transmission(encoded: Array(row.bytes))) }
+        var announcements = sealer.currentAnnouncements.filter { $0.recipient == peer.rawValue }.map(\.encoded)
+        for frame in frames { announcements += frame.announcements.filter { !announcements.contains($0) } }
+        let envelopes = frames.flatMap(\.envelopes)
         let results: [EnvelopeResult]
         do {
-            results = try await send(Transmission(announcements: announcements, envelopes: due.map { Array($0.bytes) }))
+            results = try await send(Transmission(announcements: announcements, envelopes: envelopes))
             guard results.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(results.count) results for \(due.count) envelopes") }
         } catch {
             let failures = due.map { row in
@@ -38,12 +44,12 @@ extension NodeEngine {
         var deliveries: [OutboxDelivery] = []
         var events: [AuditEvent] = []
         var refused: [String] = []
-        for (row, result) in zip(due, results) {
+        for ((row, envelopeBytes), result) in zip(zip(due, envelopes), results) {
             switch result {
             case .receipt(let bytes):
                 do {
                     let receipt = try Receipt(encoded: bytes)
-                    try receipt.verify(for: try Envelope(encoded: row.bytes), directory: directory)
+                    try receipt.verify(for: try Envelope(encoded: envelopeBytes), directory: directory)
                     deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(bytes)))
                     events.append(.receiptReceived(envelopeID: row.id, from: peer.rawValue, peerTreeHead: nil))
                 } catch {

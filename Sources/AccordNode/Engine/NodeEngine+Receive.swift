@@ -61,10 +61,11 @@ extension NodeEngine {
             var outbox: [OutboxEnvelope] = []
             if !outboxDrafts.isEmpty {
                 let sealed = try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now)
-                for (row, envelope) in zip(outboxDrafts, sealed.envelopes) {
+                for (row, frame) in zip(outboxDrafts, Self.outboxFrames(sealed)) {
+                    let envelope = frame.envelope
                     let id = envelope.id.description
                     outbox.append(OutboxEnvelope(id: id, sender: party, recipient: row.recipient, agreementID: row.agreement, created: now,
-                                                 bytes: Data(envelope.encoded)))
+                                                 bytes: frame.bytes))
                     guard let relay = envelope.header.relay else { continue }
                     events.append((relay.originatorHeader.id.description,
                                    .relayed(incomingEnvelopeID: relay.originatorHeader.id.description, outgoingEnvelopeID: id,

@@ -99,9 +99,10 @@ extension NodeEngine {
         var outbox: [OutboxEnvelope] = []
         if !drafts.isEmpty {
             let sealed = try sealer.sealBatch(drafts, directory: directory, now: now)
-            for (row, envelope) in zip(rows, sealed.envelopes) {
+            for (row, frame) in zip(rows, Self.outboxFrames(sealed)) {
+                let envelope = frame.envelope
                 outbox.append(OutboxEnvelope(id: envelope.id.description, sender: party, recipient: row.recipient, agreementID: row.agreement,
-                                             created: now, bytes: Data(envelope.encoded)))
+                                             created: now, bytes: frame.bytes))
                 events.append(.envelopeSent(envelopeID: envelope.id.description, recipient: row.recipient.rawValue,
                                             label: envelope.header.originatorLabel, agreementID: row.agreement))
             }

@@ -70,6 +70,19 @@ public final class NodeEngine: Sendable {
         }
     }
 
+    /// Outbox rows for a sealed batch. A row is a one-envelope ``Transmission``: the envelope, plus the
+    /// announcement of its epoch when this batch opened that epoch, so that a restarted node (whose
+    /// epoch keys lived in memory) can still deliver what it queued before.
+    static func outboxFrames(_ sealed: SealedBatch) -> [(envelope: Envelope, bytes: Data)] {
+        var announced = Set<[UInt8]>()
+        return sealed.envelopes.map { envelope in
+            let announcements = sealed.announcements
+                .filter { $0.epochID == envelope.header.epochID && announced.insert($0.epochID.bytes).inserted }
+                .map(\.encoded)
+            return (envelope, Data(Transmission(announcements: announcements, envelopes: [envelope.encoded]).encoded))
+        }
+    }
+
     /// The text a recipient's equivalent label travels as: its own policy and level (`JP//GOKUHI`).
     static func recipientLabel(_ recipient: PartyCode, _ level: ClassificationLevel) -> String {
         "\(recipient.rawValue)//\(level.code)"
