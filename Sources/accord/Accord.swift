@@ -10,6 +10,7 @@ struct Accord: AsyncParsableCommand {
             InitCommand.self,
             PeerCommand.self,
             ServeCommand.self,
+            InboxCommand.self,
             PolicyCommand.self,
             AgreementCommand.self,
             Bench.self,

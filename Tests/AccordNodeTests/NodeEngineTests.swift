@@ -192,3 +192,28 @@ struct NodeEngineTests {
         #expect(try await federation.stores["JP"]!.holdings(holder: nil).count == 1)
     }
 }
+
+@Suite("Node engine: holdings after receipt")
+struct NodeHoldingTests {
+    @Test("destroy with a record, then nothing more; compromise is recorded for the originator; uncleared users are refused and audited")
+    func lifecycle() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        _ = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: "r", label: "KR//II//REL TO JP//TOPIC nk-missile", object: Array("{}".utf8))],
+            by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
+        try await federation.deliver("KR", "JP")
+        let jp = federation.nodes["JP"]!
+        let store = federation.stores["JP"]!
+        let id = try #require(try await store.holdings(holder: nil).first?.id)
+        let low = federation.user("JP", clearance: "HI", topics: ["nk-missile"])
+        await #expect(throws: NodeError.self) { _ = try await jp.dispose(holdingID: id, .destroy, by: low, record: "shredded") }
+        let cleared = federation.user("JP", clearance: "GOKUHI", topics: ["nk-missile"])
+        let report = try await jp.reportCompromise(holdingID: id, by: cleared, suspected: true, detail: "courier bag found open")
+        #expect(report.originator.rawValue == "KR")
+        let destroyed = try await jp.dispose(holdingID: id, .destroy, by: cleared, record: "cross-cut shredded, witness Ito")
+        #expect(!destroyed.isHeld)
+        await #expect(throws: NodeError.self) { _ = try await jp.dispose(holdingID: id, .returnToOriginator, by: cleared, record: "again") }
+        // received, access denied (low clearance), compromise, destroyed, access denied (no longer held)
+        #expect(try await store.auditSize() == 5)
+    }
+}

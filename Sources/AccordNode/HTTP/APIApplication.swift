@@ -55,6 +55,37 @@ public enum APIApplication {
             let user = try register.authenticate(request)
             return try json(try await engine.visibleHoldings(for: user, register: register.personnel))
         }
+        router.post("/api/v1/holdings/:id/dispose") { request, context -> Response in
+            let user = try register.authenticate(request)
+            let id = try context.parameters.require("id")
+            struct Body: Decodable { let disposition: String; let record: String }
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            guard let parsed = try? JSONDecoder().decode(Body.self, from: Data(Array(buffer: body))),
+                  let disposition = Holding.Disposition(rawValue: parsed.disposition) else {
+                throw HTTPError(.badRequest, message: "body must be {\"disposition\": \"return\" | \"destroy\", \"record\": \"...\"}")
+            }
+            do {
+                let holding = try await engine.dispose(holdingID: id, disposition, by: user, record: parsed.record)
+                return try json(["id": holding.id, "status": holding.snapshot.status])
+            } catch let error as NodeError {
+                throw HTTPError(error.code == .forbidden ? .forbidden : .badRequest, message: error.message)
+            }
+        }
+        router.post("/api/v1/holdings/:id/compromise") { request, context -> Response in
+            let user = try register.authenticate(request)
+            let id = try context.parameters.require("id")
+            struct Body: Decodable { let suspected: Bool; let detail: String }
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            guard let parsed = try? JSONDecoder().decode(Body.self, from: Data(Array(buffer: body))) else {
+                throw HTTPError(.badRequest, message: "body must be {\"suspected\": true|false, \"detail\": \"...\"}")
+            }
+            do {
+                let report = try await engine.reportCompromise(holdingID: id, by: user, suspected: parsed.suspected, detail: parsed.detail)
+                return try json(["id": id, "notify": report.originator.rawValue, "stage": "reported"])
+            } catch let error as NodeError {
+                throw HTTPError(error.code == .forbidden ? .forbidden : .badRequest, message: error.message)
+            }
+        }
         router.post("/api/v1/clock") { request, _ -> Response in
             _ = try register.authenticate(request)
             let body = try await request.body.collect(upTo: 1024)
