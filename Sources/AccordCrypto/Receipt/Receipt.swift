@@ -20,8 +20,26 @@ public struct Receipt: Sendable {
     public let receivedAt: Date
     /// The recipient's audit signed tree head (opaque bytes), if any.
     public let treeHead: [UInt8]?
-    /// Hybrid signature of the recipient.
-    public let signature: HybridSignature
+    /// How the receipt is signed: on its own (version 1), or as one leaf of a batch whose Merkle
+    /// root the recipient signed once (version 2; ``Receipt/issueBatch(for:by:receivedAt:treeHead:)``).
+    public let authentication: Authentication
+
+    /// A receipt's signature: its own, or a batch's.
+    public enum Authentication: Sendable {
+        case signed(HybridSignature)
+        case batched(proof: BatchProof, root: ReceiptRoot)
+    }
+
+    /// The receipt's own signature, for version 1 receipts.
+    public var signature: HybridSignature? {
+        if case .signed(let signature) = authentication { return signature }
+        return nil
+    }
+
+    var version: UInt8 {
+        if case .batched = authentication { return 2 }
+        return 1
+    }
 
     /// Signs a receipt for an opened envelope.
     public static func issue(
@@ -36,17 +54,14 @@ public struct Receipt: Sendable {
         let unsigned = Receipt(
             envelopeID: opened.header.id, payloadDigest: opened.header.payloadDigest, sender: opened.header.sender,
             recipient: identity.party, recipientKeyID: identity.keyID, receivedAt: receivedAt.accordNormalized,
-            treeHead: treeHead, signature: HybridSignature(ed25519: [], mldsa: []))
+            treeHead: treeHead, authentication: .signed(HybridSignature(ed25519: [], mldsa: [])))
         let signature = try identity.signingKey.sign(context: signatureContext, body: unsigned.toBeSigned)
-        return Receipt(
-            envelopeID: unsigned.envelopeID, payloadDigest: unsigned.payloadDigest, sender: unsigned.sender,
-            recipient: unsigned.recipient, recipientKeyID: unsigned.recipientKeyID, receivedAt: unsigned.receivedAt,
-            treeHead: treeHead, signature: signature)
+        return unsigned.with(.signed(signature))
     }
 
-    private init(
+    init(
         envelopeID: EnvelopeID, payloadDigest: [UInt8], sender: String, recipient: String, recipientKeyID: KeyID,
-        receivedAt: Date, treeHead: [UInt8]?, signature: HybridSignature
+        receivedAt: Date, treeHead: [UInt8]?, authentication: Authentication
     ) {
         self.envelopeID = envelopeID
         self.payloadDigest = payloadDigest
@@ -55,13 +70,19 @@ public struct Receipt: Sendable {
         self.recipientKeyID = recipientKeyID
         self.receivedAt = receivedAt
         self.treeHead = treeHead
-        self.signature = signature
+        self.authentication = authentication
+    }
+
+    /// The same receipt with another authentication.
+    func with(_ authentication: Authentication) -> Receipt {
+        Receipt(envelopeID: envelopeID, payloadDigest: payloadDigest, sender: sender, recipient: recipient,
+                recipientKeyID: recipientKeyID, receivedAt: receivedAt, treeHead: treeHead, authentication: authentication)
     }
 
     var toBeSigned: [UInt8] {
         var writer = ByteWriter(capacity: 160 + (treeHead?.count ?? 0))
         writer.tag(Self.tag)
-        writer.u8(1)
+        writer.u8(version)
         writer.fixed(envelopeID.bytes)
         writer.fixed(payloadDigest)
         writer.string(sender)
@@ -78,13 +99,27 @@ public struct Receipt: Sendable {
     }
 
     /// The canonical bytes: ``toBeSigned`` then the signature.
-    public var encoded: [UInt8] { toBeSigned + signature.bytes }
+    public var encoded: [UInt8] {
+        switch authentication {
+        case .signed(let signature):
+            return toBeSigned + signature.bytes
+        case .batched(let proof, let root):
+            var writer = ByteWriter(capacity: 4096)
+            writer.fixed(toBeSigned)
+            proof.write(to: &writer)
+            root.write(to: &writer)
+            return writer.bytes
+        }
+    }
 
     /// Parses a receipt (verify it with ``verify(for:directory:)``).
     public init<D: DataProtocol>(encoded data: D) throws {
         var reader = ByteReader(data, context: "receipt")
         try reader.expectTag(Self.tag)
-        try reader.expectVersion(1)
+        let version = try reader.u8("version")
+        guard version == 1 || version == 2 else {
+            throw AccordCryptoError(.unsupportedVersion, "receipt: version \(version) is not 1 or 2")
+        }
         envelopeID = try reader.identifier("envelope id")
         payloadDigest = try reader.fixed(32, "payload digest")
         sender = try reader.string("sender")
@@ -92,19 +127,36 @@ public struct Receipt: Sendable {
         recipientKeyID = try reader.identifier("recipient key id")
         receivedAt = try reader.time("receivedAt")
         treeHead = try reader.bool("tree head flag") ? try reader.bytes("tree head", max: Limits.maxBlob) : nil
-        signature = try HybridSignature(bytes: try reader.fixed(HybridSignature.size, "signature"))
+        if version == 1 {
+            authentication = .signed(try HybridSignature(bytes: try reader.fixed(HybridSignature.size, "signature")))
+        } else {
+            let proof = try BatchProof.read(from: &reader)
+            authentication = .batched(proof: proof, root: try ReceiptRoot.read(from: &reader))
+        }
         try reader.finish()
     }
 
-    /// Verifies, for the sender, that this receipt acknowledges `envelope` and is signed by its recipient.
-    public func verify(for envelope: Envelope, directory: KeyDirectory) throws {
+    /// Checks that the receipt acknowledges `envelope` as sent and that the recipient signed it (on its
+    /// own, or through its batch's root; `cache` spares re-verifying a root already verified).
+    public func verify(for envelope: Envelope, directory: KeyDirectory, cache: VerifiedRootCache? = nil) throws {
         let header = envelope.header
         guard envelopeID == header.id, payloadDigest == header.payloadDigest, recipient == header.recipient,
             sender == header.sender
         else {
             throw AccordCryptoError(.receiptMismatch, "receipt for \(envelopeID) does not acknowledge envelope \(header.id) as sent")
         }
-        let bundle = try directory.bundle(party: recipient, keyID: recipientKeyID, validAt: receivedAt)
-        try bundle.signingKey.verify(signature, context: Self.signatureContext, body: toBeSigned)
+        switch authentication {
+        case .signed(let signature):
+            let bundle = try directory.bundle(party: recipient, keyID: recipientKeyID, validAt: receivedAt)
+            try bundle.signingKey.verify(signature, context: Self.signatureContext, body: toBeSigned)
+        case .batched(let proof, let root):
+            guard root.signer == recipient, root.keyID == recipientKeyID, proof.treeSize == root.treeSize,
+                  MerkleTree.rootFromInclusionPath(leaf: toBeSigned, index: Int(proof.leafIndex),
+                                                   size: Int(proof.treeSize), path: proof.path) == root.root
+            else {
+                throw AccordCryptoError(.receiptMismatch, "receipt for \(envelopeID) is not in the batch its root signs")
+            }
+            try root.verify(directory: directory, validAt: receivedAt, cache: cache)
+        }
     }
 }

@@ -49,7 +49,7 @@ extension NodeEngine {
             case .receipt(let bytes):
                 do {
                     let receipt = try Receipt(encoded: bytes)
-                    try receipt.verify(for: try Envelope(encoded: envelopeBytes), directory: directory)
+                    try receipt.verify(for: try Envelope(encoded: envelopeBytes), directory: directory, cache: receiptRoots)
                     deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(bytes)))
                     events.append(.receiptReceived(envelopeID: row.id, from: peer.rawValue, peerTreeHead: nil))
                 } catch {

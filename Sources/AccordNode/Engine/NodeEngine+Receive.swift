@@ -85,12 +85,12 @@ extension NodeEngine {
             }
             return results.map { $0 ?? .refused(NodeError(.store, "not processed")) }
         }
-        for (index, opened) in accepted {
-            do {
-                results[index] = .receipt(try Receipt.issue(for: opened, by: identity, receivedAt: now).encoded)
-            } catch {
-                results[index] = .refused(NodeError(.crypto, "cannot sign a receipt: \(error)"))
-            }
+        // One hybrid signature acknowledges the whole transmission (batched receipts).
+        do {
+            let receipts = try Receipt.issueBatch(for: accepted.map(\.opened), by: identity, receivedAt: now)
+            for ((index, _), receipt) in zip(accepted, receipts) { results[index] = .receipt(receipt.encoded) }
+        } catch {
+            for (index, _) in accepted { results[index] = .refused(NodeError(.crypto, "cannot sign receipts: \(error)")) }
         }
         return results.map { $0 ?? .refused(NodeError(.store, "not processed")) }
     }

@@ -17,6 +17,8 @@ public final class NodeEngine: Sendable {
     let directory: KeyDirectory
     let sealer: EnvelopeSealer
     let opener: EnvelopeOpener
+    /// Receipt batch roots already verified (one hybrid verification per peer answer).
+    let receiptRoots = VerifiedRootCache()
     let store: any NodeStore
     let clock: @Sendable () -> Date
     /// Real time for delivery retries, even when `clock` replays history.
