@@ -146,8 +146,9 @@ let package = Package(
             .testTarget(
             name: "AccordNodeTests",
             dependencies: [
-                "AccordNode", "AccordCore", "AccordCrypto", "AccordStore", "AccordSQLite",
+                "AccordNode", "AccordCore", "AccordCrypto", "AccordStore", "AccordSQLite", "AccordAudit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),

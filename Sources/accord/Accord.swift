@@ -11,6 +11,7 @@ struct Accord: AsyncParsableCommand {
             PeerCommand.self,
             ServeCommand.self,
             InboxCommand.self,
+            AuditCommand.self,
             PolicyCommand.self,
             AgreementCommand.self,
             Bench.self,

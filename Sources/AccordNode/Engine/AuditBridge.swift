@@ -9,6 +9,11 @@ enum AuditBridge {
         guard !events.isEmpty else { return AuditAppend() }
         let frontier = try MerkleFrontier(size: UInt64(context.size), roots: context.frontier.map { try MerkleHash(bytes: $0) })
         let (batch, _) = try AuditAppendBatch.prepare(events: events, node: node, timestamp: AuditTimestamp(instant), after: frontier)
+        return convert(batch)
+    }
+
+    /// The store's form of an audit batch: leaves with their hashes, and the completed subtree hashes.
+    static func convert(_ batch: AuditAppendBatch) -> AuditAppend {
         let leafHashes = batch.nodes.filter { $0.id.level == 0 }.sorted { $0.id.index < $1.id.index }
         return AuditAppend(
             leaves: zip(batch.entries, leafHashes).map { AuditAppend.Leaf(entry: $0, leafHash: $1.hash.data) },

@@ -44,6 +44,8 @@ extension NodeEngine {
         var deliveries: [OutboxDelivery] = []
         var events: [AuditEvent] = []
         var refused: [String] = []
+        var peerHeads: [PeerTreeHeadRecord] = []
+        var reference: PeerTreeHeadReference?
         for ((row, envelopeBytes), result) in zip(zip(due, envelopes), results) {
             switch result {
             case .receipt(let bytes):
@@ -51,7 +53,21 @@ extension NodeEngine {
                     let receipt = try Receipt(encoded: bytes)
                     try receipt.verify(for: try Envelope(encoded: envelopeBytes), directory: directory, cache: receiptRoots)
                     deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(bytes)))
-                    events.append(.receiptReceived(envelopeID: row.id, from: peer.rawValue, peerTreeHead: nil))
+                    if reference == nil, let headBytes = receipt.treeHead {
+                        // The peer's commitment to its log: kept if its hybrid signature verifies, else a security event.
+                        do {
+                            let head = try SignedTreeHead(decoding: headBytes)
+                            guard head.head.log == peer.rawValue else { throw NodeError(.crypto, "tree head of \(head.head.log), not \(peer)") }
+                            try head.verify(with: treeHeadVerifier)
+                            reference = PeerTreeHeadReference(treeSize: head.head.treeSize, rootHash: head.head.rootHash)
+                            peerHeads.append(PeerTreeHeadRecord(
+                                peer: peer.rawValue, size: Int64(head.head.treeSize), receivedMilliseconds: Int64(AuditTimestamp(now).millisecondsSince1970),
+                                envelopeID: row.id, bytes: Data(headBytes)))
+                        } catch {
+                            events.append(.securityEvent(kind: .forgedSignature, peer: peer.rawValue, envelopeID: row.id, detail: "bad tree head: \(error)"))
+                        }
+                    }
+                    events.append(.receiptReceived(envelopeID: row.id, from: peer.rawValue, peerTreeHead: reference))
                 } catch {
                     refused.append("\(row.id): receipt does not verify (\(error))")
                     events.append(.securityEvent(kind: .forgedSignature, peer: peer.rawValue, envelopeID: row.id, detail: "bad receipt: \(error)"))
@@ -60,7 +76,7 @@ extension NodeEngine {
                 refused.append("\(row.id): \(error.message)")
             }
         }
-        try await commit(StepWrite(deliveries: deliveries), events: events)
+        try await commit(StepWrite(deliveries: deliveries, peerTreeHeads: peerHeads), events: events)
         return DeliveryReport(attempted: due.count, delivered: deliveries.count, refused: refused)
     }
 

@@ -87,7 +87,9 @@ extension NodeEngine {
         }
         // One hybrid signature acknowledges the whole transmission (batched receipts).
         do {
-            let receipts = try Receipt.issueBatch(for: accepted.map(\.opened), by: identity, receivedAt: now)
+            // Cross-signing: every receipt carries this node's latest signed tree head.
+            let head = try await currentTreeHead(now: now)?.encoded()
+            let receipts = try Receipt.issueBatch(for: accepted.map(\.opened), by: identity, receivedAt: now, treeHead: head.map(Array.init))
             for ((index, _), receipt) in zip(accepted, receipts) { results[index] = .receipt(receipt.encoded) }
         } catch {
             for (index, _) in accepted { results[index] = .refused(NodeError(.crypto, "cannot sign receipts: \(error)")) }

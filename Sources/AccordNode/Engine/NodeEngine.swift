@@ -20,6 +20,10 @@ public final class NodeEngine: Sendable {
     /// Receipt batch roots already verified (one hybrid verification per peer answer).
     let receiptRoots = VerifiedRootCache()
     let store: any NodeStore
+    /// The node's audit log over its store, signing tree heads with the hybrid key.
+    let auditLog: AuditLog
+    /// Every party's key bundles this node knows (own and pinned peers'), for tree-head signatures.
+    let treeHeadVerifier: HybridTreeHeadVerifier
     let clock: @Sendable () -> Date
     /// Real time for delivery retries, even when `clock` replays history.
     let retryClock: @Sendable () -> Date
@@ -41,7 +45,10 @@ public final class NodeEngine: Sendable {
         self.party = party
         self.identity = identity
         self.book = book
-        self.directory = KeyDirectory([try PartyKeyBundle(identity: identity)] + peers)
+        let bundles = [try PartyKeyBundle(identity: identity)] + peers
+        self.directory = KeyDirectory(bundles)
+        self.auditLog = try AuditLog(party: party.rawValue, store: NodeStoreAuditStore(store: store), signer: HybridTreeHeadSigner(identity: identity))
+        self.treeHeadVerifier = HybridTreeHeadVerifier(bundles: bundles)
         self.sealer = EnvelopeSealer(identity: identity)
         self.opener = EnvelopeOpener(identity: identity)
         self.store = store
@@ -83,6 +90,26 @@ public final class NodeEngine: Sendable {
                 .map(\.encoded)
             return (envelope, Data(Transmission(announcements: announcements, envelopes: [envelope.encoded]).encoded))
         }
+    }
+
+    /// When tree heads are signed: after a step, at most once a second of the node's clock, or after 10,000 entries.
+    static let treeHeadSchedule = TreeHeadSchedule(interval: 1_000, maxUnsignedEntries: 10_000)
+
+    /// The latest signed tree head, signing a new one first if the schedule says so (what receipts carry).
+    func currentTreeHead(now: Date) async -> SignedTreeHead? {
+        do {
+            if let fresh = try await auditLog.signTreeHeadIfDue(schedule: Self.treeHeadSchedule, now: AuditTimestamp(now)) { return fresh }
+            return try await auditLog.latestTreeHead()
+        } catch {
+            logger.error("cannot sign a tree head", metadata: ["accord.error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Signs a tree head of the log as it is now (at shutdown, and for `accord audit`).
+    @discardableResult
+    public func signTreeHead() async throws -> SignedTreeHead {
+        try await auditLog.signTreeHead(now: AuditTimestamp(clock()))
     }
 
     /// The text a recipient's equivalent label travels as: its own policy and level (`JP//GOKUHI`).

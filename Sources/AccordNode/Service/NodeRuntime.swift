@@ -71,5 +71,7 @@ public enum NodeRuntime {
             throw error
         }
         for client in clients { try? await client.shutdown() }
+        // A last signed tree head, so that nothing logged before the stop can be cut off unnoticed.
+        do { try await engine.signTreeHead() } catch { logger.error("cannot sign the final tree head", metadata: ["accord.error": "\(error)"]) }
     }
 }
