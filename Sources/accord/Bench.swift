@@ -10,6 +10,7 @@ struct Bench: AsyncParsableCommand {
             BenchTracking.self,
             BenchCrypto.self,
             BenchAudit.self,
+            BenchAuditSQLite.self,
         ]
     )
 }
