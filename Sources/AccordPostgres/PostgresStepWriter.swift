@@ -110,6 +110,7 @@ struct PostgresStepWriter {
                 VALUES (\(head.peer), \(head.size), \(head.receivedMilliseconds), \(head.envelopeID), \(head.bytes), \(head.proofFromPrevious))
                 """, logger: logger)
         }
+        try await writeObjects(step.objects)
         let (indexes, result) = try await appendAudit(size: size, inboxDuplicates: inboxDuplicates, audit)
         return StepOutcome(
             inboxDuplicates: inboxDuplicates, alreadyDelivered: alreadyDelivered, noteDuplicates: noteDuplicates,

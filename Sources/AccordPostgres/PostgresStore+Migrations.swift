@@ -136,6 +136,23 @@ extension PostgresStore {
             """,
             "CREATE INDEX peer_tree_heads_peer ON peer_tree_heads (peer, seq)",
         ]),
+        Migration(version: 2, name: "objects", statements: [
+            """
+            CREATE TABLE objects (
+                collection TEXT NOT NULL,
+                stix_id TEXT NOT NULL,
+                version TEXT NOT NULL,
+                stix_type TEXT NOT NULL,
+                date_added_us BIGINT NOT NULL,
+                originator TEXT NOT NULL,
+                label TEXT NOT NULL,
+                local_level TEXT NOT NULL,
+                bytes BYTEA NOT NULL,
+                PRIMARY KEY (collection, stix_id, version),
+                UNIQUE (collection, date_added_us)
+            )
+            """,
+        ]),
     ]
 
     /// Key of the advisory lock that serialises concurrent migrators (replicas starting together).

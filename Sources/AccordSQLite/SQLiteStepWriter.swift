@@ -131,6 +131,7 @@ struct SQLiteStepWriter {
                 VALUES (\(head.peer), \(head.size), \(head.receivedMilliseconds), \(head.envelopeID), \(head.bytes), \(head.proofFromPrevious))
                 """)
         }
+        try writeObjects(step.objects)
         let (indexes, result) = try appendAudit(inboxDuplicates: inboxDuplicates, audit)
         return StepOutcome(
             inboxDuplicates: inboxDuplicates, alreadyDelivered: alreadyDelivered, noteDuplicates: noteDuplicates,

@@ -112,6 +112,23 @@ extension SQLiteStore {
                 CREATE INDEX peer_tree_heads_peer ON peer_tree_heads (peer, seq);
                 """)
         }
+        migrator.registerMigration("v2-objects") { db in
+            try db.execute(sql: """
+                CREATE TABLE objects (
+                    collection TEXT NOT NULL,
+                    stix_id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    stix_type TEXT NOT NULL,
+                    date_added_us INTEGER NOT NULL,
+                    originator TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    local_level TEXT NOT NULL,
+                    bytes BLOB NOT NULL,
+                    PRIMARY KEY (collection, stix_id, version),
+                    UNIQUE (collection, date_added_us)
+                );
+                """)
+        }
         return migrator
     }()
 

@@ -65,6 +65,11 @@ public protocol NodeStore: Sendable {
     /// Key bundles of one party (all when `nil`), by party then validity start then key id.
     func keyBundles(party: PartyCode?) async throws -> [KeyBundleRecord]
 
+    // MARK: TAXII objects
+
+    /// Objects of one collection matching `query`, by date added (oldest first).
+    func objects(collection: String, query: ObjectQuery) async throws -> [StoredObject]
+
     // MARK: Audit log
 
     /// The number of audit leaves stored (the next index).

@@ -42,7 +42,7 @@ struct SQLiteStoreTests {
             try await reopened.migrate()
             #expect(try await reopened.pendingOutbox(sender: KR, recipient: JP, limit: 5).map(\.id) == ["e1"])
             #expect(try await reopened.auditSize() == 1)
-            #expect(try await reopened.appliedMigrations() == ["v1-node-store"])
+            #expect(try await reopened.appliedMigrations() == ["v1-node-store", "v2-objects"])
         }
     }
 

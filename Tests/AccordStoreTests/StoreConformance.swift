@@ -21,6 +21,7 @@ struct StoreConformance {
         case notesAndKeyBundles
         case migrationsAreIdempotent
         case corruptRowsAreTypedErrors
+        case objectsRoundTrip
 
         var testDescription: String { rawValue }
     }
@@ -46,6 +47,7 @@ struct StoreConformance {
         case .notesAndKeyBundles: try await notesAndKeyBundles()
         case .migrationsAreIdempotent: try await migrationsAreIdempotent()
         case .corruptRowsAreTypedErrors: try await corruptRowsAreTypedErrors()
+        case .objectsRoundTrip: try await objectsRoundTrip()
         }
     }
 
@@ -435,7 +437,7 @@ struct StoreConformance {
 
     func migrationsAreIdempotent() async throws {
         let applied = try await appliedMigrations()
-        #expect(applied == ["v1-node-store"])
+        #expect(applied == ["v1-node-store", "v2-objects"])
         try await store.commit(StepWrite(outbox: [outbox("e1")]), audit: audit(["kept"]))
         try await store.migrate()
         try await store.migrate()

@@ -38,6 +38,8 @@ public struct NodeConfiguration: Sendable, Equatable {
         public let needToKnow: [Topic]
         /// SHA-256 (hex) of the user's API token; the token itself is never stored.
         public let tokenSHA256: String
+        /// SHA-256 (hex) of the user's password for HTTP Basic (TAXII clients), if they have one.
+        public var passwordSHA256: String? = nil
     }
 
     public let party: PartyCode
@@ -108,7 +110,11 @@ public struct NodeConfiguration: Sendable, Equatable {
                 guard let topic = Topic(text) else { throw NodeConfigurationError("user \(entry.id): '\(text)' is not a topic") }
                 topics.append(topic)
             }
-            users.append(UserEntry(id: entry.id, clearance: entry.clearance, needToKnow: topics, tokenSHA256: entry.tokenSHA256.lowercased()))
+            if let hash = entry.passwordSHA256, hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {
+                throw NodeConfigurationError("user \(entry.id): passwordSHA256 must be 64 hex digits")
+            }
+            users.append(UserEntry(id: entry.id, clearance: entry.clearance, needToKnow: topics, tokenSHA256: entry.tokenSHA256.lowercased(),
+                                   passwordSHA256: entry.passwordSHA256?.lowercased()))
         }
         return NodeConfiguration(
             party: party, federation: file.federation, api: file.api, identity: path(file.identity), store: store,
@@ -149,6 +155,7 @@ private struct ConfigurationFile: Decodable {
         let clearance: String
         let needToKnow: [String]
         let tokenSHA256: String
+        let passwordSHA256: String?
     }
     let format: String
     let party: String

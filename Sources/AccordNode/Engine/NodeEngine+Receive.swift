@@ -27,6 +27,7 @@ extension NodeEngine {
         var results = [EnvelopeResult?](repeating: nil, count: transmission.envelopes.count)
         var accepted: [(index: Int, opened: OpenedEnvelope)] = []
         var inbox: [InboxWrite] = []
+        var objects: [StoredObject] = []
         var outboxDrafts: [(draft: EnvelopeDraft, recipient: PartyCode, agreement: String)] = []
         var events: [(envelopeID: String, event: AuditEvent)] = []
         for (index, bytes) in transmission.envelopes.enumerated() {
@@ -43,6 +44,7 @@ extension NodeEngine {
                 let (holding, relays) = try check(opened, now: now)
                 inbox.append(InboxWrite(envelope: InboxEnvelope(id: id, sender: PartyCode(header.sender)!, received: now, bytes: Data(bytes)),
                                         holding: holding.snapshot))
+                objects += receivedObject(holding, payload: opened.payload)
                 events.append((id, .envelopeReceived(envelopeID: id, sender: header.sender, originator: header.originator,
                                                      label: header.originatorLabel, agreementID: header.agreementID)))
                 outboxDrafts += relays
@@ -75,7 +77,7 @@ extension NodeEngine {
             }
             let node = party.rawValue
             let stepEvents = events
-            try await store.commit(StepWrite(inbox: inbox, outbox: outbox)) { context in
+            try await store.commit(StepWrite(inbox: inbox, outbox: outbox, objects: objects)) { context in
                 let fresh = stepEvents.filter { !context.inboxDuplicates.contains($0.envelopeID) }.map(\.event)
                 return (try AuditBridge.append(fresh, node: node, at: now, context: context), ())
             }

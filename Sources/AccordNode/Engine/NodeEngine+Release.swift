@@ -16,6 +16,9 @@ public struct ReleaseSubmission: Sendable {
     public let purpose: String
     /// Recipients; `nil` means every party in REL TO.
     public let recipients: [PartyCode]?
+    /// The object as the node's TAXII release collection keeps it; written in the release's own
+    /// step when at least one recipient is allowed.
+    public var stored: StoredObject?
 
     public init(objectID: String, label: String, object: [UInt8], purpose: String = "defence", recipients: [PartyCode]? = nil) {
         self.objectID = objectID
@@ -45,6 +48,7 @@ extension NodeEngine {
         var rows: [(draft: Int, recipient: PartyCode, agreement: String)] = []
         var events: [AuditEvent] = []
         var outcomes: [[RecipientOutcome]] = []
+        var objects: [StoredObject] = []
         for submission in submissions {
             let label: Label
             do { label = try parser.parse(submission.label) } catch { throw NodeError(.malformed, error.description) }
@@ -95,6 +99,7 @@ extension NodeEngine {
                 perObject.append(RecipientOutcome(recipient: recipient, decision: decision, envelopeID: envelopeID))
             }
             outcomes.append(perObject)
+            if let stored = submission.stored, perObject.contains(where: \.decision.isAllowed) { objects.append(stored) }
         }
         var outbox: [OutboxEnvelope] = []
         if !drafts.isEmpty {
@@ -107,7 +112,7 @@ extension NodeEngine {
                                             label: envelope.header.originatorLabel, agreementID: row.agreement))
             }
         }
-        try await commit(StepWrite(outbox: outbox), events: events)
+        try await commit(StepWrite(outbox: outbox, objects: objects), events: events)
         return outcomes
     }
 

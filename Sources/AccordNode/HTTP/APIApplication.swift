@@ -11,12 +11,13 @@ public enum APIApplication {
     /// Builds the listener.
     public static func build(
         engine: NodeEngine, users: [NodeConfiguration.UserEntry], clock: NodeClock, metrics: NodeMetrics, host: String, port: Int,
-        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        taxii: TAXIIOptions = TAXIIOptions(), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let register = try Register(users: users, engine: engine)
         let router = Router()
         router.get("/health") { _, _ in "ok" }
         router.get("/metrics") { _, _ in metrics.emit() }
+        TAXIIRoutes.mount(on: router, service: try TAXIIService(engine: engine, options: taxii), authenticate: register.authenticate)
         router.get("/api/v1/status") { request, _ -> Response in
             _ = try register.authenticate(request)
             return try json(try await engine.status(clock: clock))
@@ -111,28 +112,45 @@ public enum APIApplication {
     /// The node's users, by token digest.
     struct Register: Sendable {
         let byToken: [String: User]
+        /// Users with a password for HTTP Basic (TAXII clients): id → (SHA-256 hex of the password, user).
+        let byPassword: [String: (hash: String, user: User)]
         let personnel: PersonnelRegister
 
         init(users: [NodeConfiguration.UserEntry], engine: NodeEngine) throws {
             guard let scheme = engine.book.parties[engine.party]?.scheme else { throw NodeError(.malformed, "no scheme for \(engine.party)") }
             var byToken: [String: User] = [:]
+            var byPassword: [String: (hash: String, user: User)] = [:]
             for entry in users {
                 guard let clearance = scheme.level(named: entry.clearance) else {
                     throw NodeConfigurationError("user \(entry.id): '\(entry.clearance)' is not a level of \(engine.party)")
                 }
-                byToken[entry.tokenSHA256] = User(id: entry.id, party: engine.party, clearance: clearance, needToKnow: Set(entry.needToKnow))
+                let user = User(id: entry.id, party: engine.party, clearance: clearance, needToKnow: Set(entry.needToKnow))
+                byToken[entry.tokenSHA256] = user
+                if let hash = entry.passwordSHA256 { byPassword[entry.id] = (hash, user) }
             }
             self.byToken = byToken
+            self.byPassword = byPassword
             self.personnel = PersonnelRegister(Array(byToken.values))
         }
 
-        func authenticate(_ request: Request) throws -> User {
+        @Sendable func authenticate(_ request: Request) throws -> User {
+            if let header = request.headers[.authorization], header.hasPrefix("Basic ") {
+                guard let decoded = Data(base64Encoded: String(header.dropFirst("Basic ".count))).flatMap({ String(data: $0, encoding: .utf8) }),
+                      let colon = decoded.firstIndex(of: ":"), let entry = byPassword[String(decoded[..<colon])],
+                      Self.digest(String(decoded[decoded.index(after: colon)...])) == entry.hash
+                else { throw HTTPError(.unauthorized, message: "unknown user or wrong password") }
+                return entry.user
+            }
             guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
                 throw HTTPError(.unauthorized, message: "send Authorization: Bearer <token>")
             }
-            let digest = SHA256.hash(data: Data(header.dropFirst("Bearer ".count).utf8)).map { String(format: "%02x", $0) }.joined()
-            guard let user = byToken[digest] else { throw HTTPError(.unauthorized, message: "unknown token") }
+            guard let user = byToken[Self.digest(String(header.dropFirst("Bearer ".count)))] else { throw HTTPError(.unauthorized, message: "unknown token") }
             return user
+        }
+
+        /// SHA-256, lower-case hex.
+        static func digest(_ secret: String) -> String {
+            SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
         }
     }
 }

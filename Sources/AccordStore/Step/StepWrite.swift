@@ -34,13 +34,20 @@ public struct StepWrite: Sendable {
     public var treeHeads: [TreeHeadRecord]
     /// Peer tree heads received (with receipts, typically).
     public var peerTreeHeads: [PeerTreeHeadRecord]
+    /// STIX objects for the TAXII collections, written after everything above. The same
+    /// (collection, id, version) again writes nothing. Each object's date added becomes the later
+    /// of its own and one microsecond after the collection's latest, so dates added are unique and
+    /// increasing per collection (TAXII paging relies on it).
+    public var objects: [StoredObject] = []
 
     public init(
         inbox: [InboxWrite] = [], holdings: [Holding.Snapshot] = [], outbox: [OutboxEnvelope] = [],
         deliveries: [OutboxDelivery] = [], failures: [OutboxFailure] = [], users: [UserRecord] = [],
         removedUsers: [String] = [], consents: [Consent] = [], notes: [NoteRecord] = [],
-        keyBundles: [KeyBundleRecord] = [], treeHeads: [TreeHeadRecord] = [], peerTreeHeads: [PeerTreeHeadRecord] = []
+        keyBundles: [KeyBundleRecord] = [], treeHeads: [TreeHeadRecord] = [], peerTreeHeads: [PeerTreeHeadRecord] = [],
+        objects: [StoredObject] = []
     ) {
+        self.objects = objects
         self.inbox = inbox
         self.holdings = holdings
         self.outbox = outbox
@@ -86,6 +93,13 @@ public struct StepWrite: Sendable {
             try check(note.noteID, "note")
         }
         for bundle in keyBundles { try check(bundle.keyID, "key bundle") }
+        for object in objects {
+            try check(object.collection, "object collection")
+            try check(object.stixID, "object")
+            guard !object.version.isEmpty, object.version.utf8.count <= 64 else {
+                throw StoreError(.invalid, "object \(object.stixID) has a version of \(object.version.utf8.count) bytes (1 to 64)")
+            }
+        }
         for head in treeHeads where head.size < 0 { throw StoreError(.invalid, "tree head size \(head.size) is negative") }
         for head in peerTreeHeads {
             try check(head.peer, "peer")

@@ -1,0 +1,161 @@
+import AccordAudit
+import AccordCore
+import AccordSTIX
+import AccordStore
+import Foundation
+import Logging
+import Synchronization
+
+/// Limits of the node's TAXII server.
+public struct TAXIIOptions: Sendable {
+    /// The largest request body accepted, in bytes (`max_content_length`); larger is 413.
+    public var maxContentLength: Int
+    /// The most objects one POST may carry; more is 413.
+    public var maxObjects: Int
+    /// Page size when a request gives no `limit`, and the largest page served.
+    public var defaultLimit: Int
+    public var maxLimit: Int
+
+    public init(maxContentLength: Int = 4 << 20, maxObjects: Int = 1000, defaultLimit: Int = 100, maxLimit: Int = 1000) {
+        self.maxContentLength = maxContentLength
+        self.maxObjects = maxObjects
+        self.defaultLimit = defaultLimit
+        self.maxLimit = maxLimit
+    }
+}
+
+/// A refused TAXII request: the error object sent, with its HTTP status.
+struct TAXIIFailure: Error, Sendable {
+    let object: TAXIIErrorObject
+    var status: Int { object.httpStatus ?? 400 }
+
+    init(_ object: TAXIIErrorObject) { self.object = object }
+
+    init(_ status: Int, _ title: String, code: String, _ description: String, field: String? = nil) {
+        object = TAXIIErrorObject(title: title, description: description, errorCode: code, httpStatus: status,
+                                  details: field.map { ["field": .string($0)] } ?? [:])
+    }
+
+    init(_ error: STIXError) { object = TAXIIErrorObject(error) }
+}
+
+/// The TAXII server's logic, without HTTP: which objects a user sees and how they are marked,
+/// and how a POST becomes releases. Routes are in ``TAXIIRoutes``.
+final class TAXIIService: Sendable {
+    let engine: NodeEngine
+    let catalog: TAXIICatalog
+    let options: TAXIIOptions
+    let pager: TAXIIPager
+    private let statuses = Mutex<[String: (owner: String, status: TAXIIStatus)]>([:])
+
+    init(engine: NodeEngine, options: TAXIIOptions) throws {
+        self.engine = engine
+        self.catalog = TAXIICatalog(party: engine.party, book: engine.book)
+        self.options = options
+        var key = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in key.indices { key[index] = generator.next() }
+        self.pager = try TAXIIPager(key: key, defaultLimit: options.defaultLimit, maxLimit: options.maxLimit)
+    }
+
+    func collection(_ idOrAlias: String) throws(TAXIIFailure) -> TAXIICollectionEntry {
+        guard let entry = catalog.entry(idOrAlias) else {
+            throw TAXIIFailure(404, "Collection not found", code: "not-found", "there is no collection '\(idOrAlias.prefix(80))' on this API root")
+        }
+        return entry
+    }
+
+    // MARK: Reading
+
+    /// The records of `entry` that `user` may read, marked in the user's national scheme, with a
+    /// marking-definition record per label (added with the first object it marks). Objects named by
+    /// id (`match[id]`, object by id) that the user may not read are audited as denied; returned ones
+    /// as granted (``audit(granted:)``).
+    func records(_ entry: TAXIICollectionEntry, for user: User, filter: TAXIIFilter) async throws -> [TAXIIRecord] {
+        let markingsWanted = filter.types.map { $0.contains("marking-definition") } ?? true
+        var query = ObjectQuery(addedAfter: filter.addedAfter.map { StoredValue.date(microseconds: Self.microseconds($0) - 1) })
+        if let ids = filter.ids, !ids.contains(where: { $0.type == "marking-definition" }) { query.ids = ids.map(\.description) }
+        if let types = filter.types, !markingsWanted { query.types = Array(types) }
+        let stored = try await engine.store.objects(collection: entry.id, query: query)
+        let parser = LabelParser(parties: engine.book.parties)
+        guard let scheme = engine.book.parties[engine.party]?.scheme else { return [] }
+        var records: [TAXIIRecord] = []
+        var markings: [STIXIdentifier: TAXIIRecord] = [:]
+        var denied: [AuditEvent] = []
+        for row in stored {
+            guard let label = try? parser.parse(row.label), let level = scheme.level(named: row.localLevel) else {
+                engine.logger.error("TAXII object with an unreadable label or level", metadata: ["accord.object": "\(row.stixID)"])
+                continue
+            }
+            let reasons = Self.refusals(user, label: label, level: level, party: engine.party)
+            guard reasons.isEmpty else {
+                if filter.ids != nil { denied.append(.accessDenied(user: user.id, envelopeID: row.stixID, reasons: reasons)) }
+                continue
+            }
+            guard let json = try? JSONReader(maxBytes: 8 << 20, maxDepth: 32).parse(row.bytes), var object = try? STIXObject(json: json) else {
+                engine.logger.error("stored TAXII object does not decode", metadata: ["accord.object": "\(row.stixID)"])
+                continue
+            }
+            let marking: LabelMarking
+            if label.originator == engine.party {
+                marking = LabelMarking(label: label, book: engine.book)
+            } else {
+                let shown = PartyLevel(party: engine.party, level: level)
+                marking = try LabelMarking(label: label, equivalentLevels: [shown], shownTo: shown)
+                var properties = object.properties
+                properties["object_marking_refs"] = .array([.string(marking.id.description)])
+                object = try STIXObject(properties: properties)
+            }
+            let added = Self.stamp(row.dateAdded)
+            records.append(TAXIIRecord(object: object, dateAdded: added))
+            if markingsWanted, markings[marking.id] == nil { markings[marking.id] = TAXIIRecord(object: marking.object, dateAdded: added) }
+        }
+        if !denied.isEmpty { try await engine.commit(StepWrite(), events: denied) }
+        return records + markings.values
+    }
+
+    /// Audits the objects a response carries (markings are not audited: they are labels, not information).
+    func audit(granted page: TAXIIPage, user: User) async throws {
+        let events = page.records.filter { $0.object.type != "marking-definition" }
+            .map { AuditEvent.accessGranted(user: user.id, envelopeID: $0.object.id.description) }
+        if !events.isEmpty { try await engine.commit(StepWrite(), events: events) }
+    }
+
+    /// Why `user` may not read an object with `label` held at `level` (empty: they may).
+    static func refusals(_ user: User, label: Label, level: ClassificationLevel, party: PartyCode) -> [String] {
+        var reasons: [String] = []
+        if user.party != party { reasons.append("\(user.id) belongs to \(user.party), not to \(party)") }
+        if user.clearance.rank < level.rank { reasons.append("\(user.id)'s clearance \(user.clearance.code) is below \(level.code) (Art. 7)") }
+        let missing = label.topics.filter { !user.needToKnow.contains($0) }
+        if !missing.isEmpty { reasons.append("\(user.id) has no need-to-know for \(missing.map(\.rawValue).joined(separator: ", "))") }
+        return reasons
+    }
+
+    // MARK: Status
+
+    func keep(_ status: TAXIIStatus, owner: String) {
+        statuses.withLock { $0[status.id] = (owner, status) }
+    }
+
+    func status(_ id: String, for user: User) throws(TAXIIFailure) -> TAXIIStatus {
+        guard let kept = statuses.withLock({ $0[id.lowercased()] }), kept.owner == user.id else {
+            throw TAXIIFailure(404, "Status not found", code: "not-found", "no status '\(id.prefix(80))' for \(user.id)")
+        }
+        return kept.status
+    }
+
+    // MARK: Time
+
+    /// Microseconds since 1970, exactly.
+    static func microseconds(_ stamp: STIXTimestamp) -> Int64 { stamp.seconds * 1_000_000 + Int64(stamp.nanoseconds) / 1000 }
+
+    /// A date added as a STIX timestamp with microseconds (`2025-03-01T10:00:00.123456Z`).
+    static func stamp(_ date: Date) -> STIXTimestamp {
+        let micros = StoredValue.microseconds(date)
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let base = String(STIXTimestamp(Date(timeIntervalSince1970: Double(seconds))).text.dropLast(4))  // "…:SS."
+        let fraction = String(micros - seconds * 1_000_000)
+        let padding = String(repeating: "0", count: 6 - fraction.count)
+        return STIXTimestamp(base + padding + fraction + "Z")!
+    }
+}

@@ -1,0 +1,52 @@
+import AccordCore
+import AccordStore
+import Foundation
+import GRDB
+
+extension SQLiteStepWriter {
+    /// Inserts TAXII objects; an existing (collection, id, version) is left alone. Dates added move
+    /// past the collection's latest so they stay unique and increasing (we hold the writer lock).
+    func writeObjects(_ objects: [StoredObject]) throws {
+        var latest: [String: Int64] = [:]
+        for object in objects {
+            let last: Int64
+            if let known = latest[object.collection] {
+                last = known
+            } else {
+                last = try Int64.fetchOne(db, SQLRequest<Int64>(literal: """
+                    SELECT MAX(date_added_us) FROM objects WHERE collection = \(object.collection)
+                    """)) ?? Int64.min
+            }
+            let added = max(StoredValue.microseconds(object.dateAdded), last == Int64.min ? Int64.min : last + 1)
+            try db.execute(literal: """
+                INSERT INTO objects (collection, stix_id, version, stix_type, date_added_us, originator, label, local_level, bytes)
+                VALUES (\(object.collection), \(object.stixID), \(object.version), \(object.stixType), \(added),
+                        \(object.originator.rawValue), \(object.label), \(object.localLevel), \(object.bytes))
+                ON CONFLICT (collection, stix_id, version) DO NOTHING
+                """)
+            latest[object.collection] = db.changesCount == 0 ? last : added
+        }
+    }
+}
+
+extension SQLiteStore {
+    public func objects(collection: String, query: ObjectQuery) async throws -> [StoredObject] {
+        try await read("reading objects") { db in
+            var sql: SQL = """
+                SELECT collection, stix_id, version, date_added_us, originator, label, local_level, bytes
+                FROM objects WHERE collection = \(collection)
+                """
+            if let after = query.addedAfter { sql += " AND date_added_us > \(StoredValue.microseconds(after))" }
+            if let ids = query.ids { sql += " AND stix_id IN \(ids)" }
+            if let types = query.types { sql += " AND stix_type IN \(types)" }
+            sql += " ORDER BY date_added_us"
+            return try Row.fetchAll(db, SQLRequest<Row>(literal: sql)).map { row in
+                StoredObject(
+                    collection: try row.decode(atIndex: 0), stixID: try row.decode(atIndex: 1), version: try row.decode(atIndex: 2),
+                    dateAdded: StoredValue.date(microseconds: try row.decode(atIndex: 3)),
+                    originator: try StoredValue.party(row.decode(atIndex: 4), "an objects row"), label: try row.decode(atIndex: 5),
+                    localLevel: try row.decode(atIndex: 6), bytes: try row.decode(atIndex: 7))
+            }
+        }
+    }
+}

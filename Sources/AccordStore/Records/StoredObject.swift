@@ -1,0 +1,71 @@
+import AccordCore
+import Foundation
+
+/// One version of a STIX object in one of the node's TAXII collections: the originator's object
+/// released under an agreement, or one received from an ally with its holding.
+///
+/// The store keeps the bytes opaque; `label` and `localLevel` are what access checks read
+/// (clearance at `localLevel`, need-to-know for every topic of `label`) without opening them.
+public struct StoredObject: Sendable, Equatable {
+    /// The collection's id.
+    public let collection: String
+    /// The STIX id (`report--…`).
+    public let stixID: String
+    /// The object's version: `modified`, else `created` (STIX timestamp text).
+    public let version: String
+    /// When the collection received it, to the microsecond. Unique and increasing per collection:
+    /// on write the store moves it past the collection's latest (see ``StepWrite/objects``).
+    public let dateAdded: Date
+    /// The party whose information it is.
+    public let originator: PartyCode
+    /// The originator's label, text form.
+    public let label: String
+    /// The level this node holds it at, a code of the node's own scheme.
+    public let localLevel: String
+    /// The object's JSON.
+    public let bytes: Data
+
+    public init(
+        collection: String, stixID: String, version: String, dateAdded: Date, originator: PartyCode, label: String,
+        localLevel: String, bytes: Data
+    ) {
+        self.collection = collection
+        self.stixID = stixID
+        self.version = version
+        self.dateAdded = dateAdded
+        self.originator = originator
+        self.label = label
+        self.localLevel = localLevel
+        self.bytes = bytes
+    }
+
+    /// The STIX type: the id's part before `--`.
+    public var stixType: String {
+        guard let range = stixID.range(of: "--") else { return stixID }
+        return String(stixID[..<range.lowerBound])
+    }
+}
+
+/// Which objects of a collection to read; `nil` means any value.
+public struct ObjectQuery: Sendable, Equatable {
+    /// Only objects added strictly after this instant.
+    public var addedAfter: Date?
+    /// Only these STIX ids.
+    public var ids: [String]?
+    /// Only these STIX types.
+    public var types: [String]?
+
+    public init(addedAfter: Date? = nil, ids: [String]? = nil, types: [String]? = nil) {
+        self.addedAfter = addedAfter
+        self.ids = ids
+        self.types = types
+    }
+
+    /// Whether `object` matches (what the backends' SQL selects).
+    public func matches(_ object: StoredObject) -> Bool {
+        if let addedAfter, !(StoredValue.microseconds(object.dateAdded) > StoredValue.microseconds(addedAfter)) { return false }
+        if let ids, !ids.contains(object.stixID) { return false }
+        if let types, !types.contains(object.stixType) { return false }
+        return true
+    }
+}
