@@ -131,6 +131,7 @@ import Testing
         let (batch, opener) = try world.sealedFromKR()
         let bytes = batch.envelopes[0].encoded
         let signature = batch.envelopes[0].root.signature
+        _ = try opener.open(encoded: bytes, directory: world.directory)  // the valid root is now cached
         let edAt = try #require(firstRange(of: signature.ed25519, in: bytes))
         var badEd = bytes
         badEd[edAt + 5] ^= 0x01

@@ -56,9 +56,11 @@ import Testing
 
     @Test func cacheIsBoundedAndForgetsOldestFirst() {
         let cache = VerifiedRootCache(capacity: 3)
-        for byte in UInt8(0)..<5 { cache.insert([byte]) }
+        for byte in UInt8(0)..<5 { cache.insert(body: [byte], signature: [byte, 1]) }
         #expect(cache.count == 3)
-        #expect(!cache.contains([0]) && !cache.contains([1]))
-        #expect(cache.contains([2]) && cache.contains([3]) && cache.contains([4]))
+        #expect(!cache.contains(body: [0], signature: [0, 1]) && !cache.contains(body: [1], signature: [1, 1]))
+        #expect(cache.contains(body: [2], signature: [2, 1]) && cache.contains(body: [4], signature: [4, 1]))
+        // A remembered body with another signature is not a hit: the forged signature gets verified.
+        #expect(!cache.contains(body: [3], signature: [3, 2]))
     }
 }

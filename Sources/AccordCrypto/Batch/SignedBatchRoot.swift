@@ -82,16 +82,9 @@ public struct SignedBatchRoot: Sendable, Equatable {
     func verify(directory: KeyDirectory, validAt date: Date, cache: VerifiedRootCache?) throws {
         let bundle = try directory.bundle(party: signer, keyID: keyID, validAt: date)
         let body = toBeSigned
-        var cacheKey: [UInt8] = []
-        if let cache {
-            var hasher = SHA256()
-            hasher.update(data: body)
-            hasher.update(data: signature.ed25519)
-            hasher.update(data: signature.mldsa)
-            cacheKey = Array(hasher.finalize())
-            if cache.contains(cacheKey) { return }
-        }
+        let signatureBytes = signature.bytes
+        if let cache, cache.contains(body: body, signature: signatureBytes) { return }
         try bundle.signingKey.verify(signature, context: Self.signatureContext, body: body)
-        cache?.insert(cacheKey)
+        cache?.insert(body: body, signature: signatureBytes)
     }
 }

@@ -1,10 +1,12 @@
 import Synchronization
 
 /// Remembers batch roots whose hybrid signature has verified, so the other envelopes of a batch verify with
-/// hashing only. Keys are SHA-256 of the whole signed root (body and signature). Bounded; oldest entries go first.
+/// hashing only. An entry maps a root's to-be-signed bytes (about 100 bytes) to the signature that verified
+/// over them; a hit needs both to match byte for byte. (Hashing the whole signed root — 3.4 KB, mostly the
+/// ML-DSA signature — for every envelope cost more than the rest of the lookup.) Bounded; oldest go first.
 public final class VerifiedRootCache: Sendable {
     private struct State {
-        var members: Set<[UInt8]> = []
+        var members: [[UInt8]: [UInt8]] = [:]
         var order: [[UInt8]] = []
         var head = 0
     }
@@ -18,17 +20,17 @@ public final class VerifiedRootCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    func contains(_ key: [UInt8]) -> Bool {
-        state.withLock { $0.members.contains(key) }
+    func contains(body: [UInt8], signature: [UInt8]) -> Bool {
+        state.withLock { $0.members[body] == signature }
     }
 
-    func insert(_ key: [UInt8]) {
+    func insert(body key: [UInt8], signature: [UInt8]) {
         state.withLock { state in
-            guard state.members.insert(key).inserted else { return }
+            guard state.members.updateValue(signature, forKey: key) == nil else { return }
             if state.order.count < capacity {
                 state.order.append(key)
             } else {
-                state.members.remove(state.order[state.head])
+                state.members[state.order[state.head]] = nil
                 state.order[state.head] = key
                 state.head = (state.head + 1) % capacity
             }

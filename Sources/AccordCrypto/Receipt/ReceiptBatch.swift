@@ -103,15 +103,10 @@ public struct ReceiptRoot: Sendable, Equatable {
 
     func verify(directory: KeyDirectory, validAt date: Date, cache: VerifiedRootCache?) throws {
         let bundle = try directory.bundle(party: signer, keyID: keyID, validAt: date)
-        var key: [UInt8] = []
-        if let cache {
-            var hasher = SHA256()
-            hasher.update(data: toBeSigned)
-            hasher.update(data: signature.bytes)
-            key = Array(hasher.finalize())
-            if cache.contains(key) { return }
-        }
-        try bundle.signingKey.verify(signature, context: Self.signatureContext, body: toBeSigned)
-        cache?.insert(key)
+        let body = toBeSigned
+        let signatureBytes = signature.bytes
+        if let cache, cache.contains(body: body, signature: signatureBytes) { return }
+        try bundle.signingKey.verify(signature, context: Self.signatureContext, body: body)
+        cache?.insert(body: body, signature: signatureBytes)
     }
 }

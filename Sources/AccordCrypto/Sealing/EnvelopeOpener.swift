@@ -104,12 +104,12 @@ public final class EnvelopeOpener: Sendable {
     /// and that this key was valid at `createdAt`.
     func verifyBatch(
         headerBytes: [UInt8], proof: BatchProof, root: SignedBatchRoot, signer: String, keyID: KeyID, createdAt: Date,
-        directory: KeyDirectory, what: String
+        directory: KeyDirectory, what: @autoclosure () -> String
     ) throws {
         guard root.signer == signer, root.keyID == keyID, proof.treeSize == root.treeSize,
             let computed = proof.root(forHeader: headerBytes), computed == root.root
         else {
-            throw AccordCryptoError(.headerTampered, "\(what): the header is not covered by the signed batch root")
+            throw AccordCryptoError(.headerTampered, "\(what()): the header is not covered by the signed batch root")
         }
         try root.verify(directory: directory, validAt: createdAt, cache: rootCache)
     }
