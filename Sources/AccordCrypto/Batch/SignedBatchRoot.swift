@@ -1,10 +1,41 @@
 import Crypto
 import Foundation
 
-/// The root of a batch's Merkle tree, hybrid-signed once by the sending node.
-public struct SignedBatchRoot: Sendable, Equatable {
-    static let tag = "accord.batch-root"
-    static let signatureContext = "batch-root"
+/// What a signed Merkle root commits to: its encoding tag and its signature context, so that a root
+/// signed for one purpose can never be taken for another.
+public protocol SignedRootKind: Sendable {
+    /// The encoding tag (`accord.batch-root`).
+    static var tag: String { get }
+    /// The hybrid signature's context (`batch-root`).
+    static var signatureContext: String { get }
+    /// What a parse error calls it.
+    static var name: String { get }
+}
+
+/// Roots of envelope batches, signed by the sending node.
+public enum EnvelopeBatchRootKind: SignedRootKind {
+    public static let tag = "accord.batch-root"
+    public static let signatureContext = "batch-root"
+    public static let name = "batch root"
+}
+
+/// Roots of receipt batches, signed by the receiving node.
+public enum ReceiptBatchRootKind: SignedRootKind {
+    public static let tag = "accord.receipt-root"
+    public static let signatureContext = "receipt-root"
+    public static let name = "receipt root"
+}
+
+/// The root of a batch's Merkle tree (envelopes sent together).
+public typealias SignedBatchRoot = SignedMerkleRoot<EnvelopeBatchRootKind>
+/// The root of a batch's Merkle tree (receipts of one transmission).
+public typealias ReceiptRoot = SignedMerkleRoot<ReceiptBatchRootKind>
+
+/// The root of a Merkle tree, hybrid-signed once. Encoding: tag, version 1, signer, key id, signedAt,
+/// tree size (`u32`, 1…2²⁰), root (32 bytes), then the hybrid signature over everything before it.
+public struct SignedMerkleRoot<Kind: SignedRootKind>: Sendable, Equatable {
+    static var tag: String { Kind.tag }
+    static var signatureContext: String { Kind.signatureContext }
 
     /// The signing party.
     public let signer: String
@@ -12,7 +43,7 @@ public struct SignedBatchRoot: Sendable, Equatable {
     public let keyID: KeyID
     /// When the batch was signed.
     public let signedAt: Date
-    /// Number of envelopes in the batch.
+    /// Number of leaves in the batch.
     public let treeSize: UInt32
     /// The Merkle root.
     public let root: [UInt8]
@@ -28,14 +59,13 @@ public struct SignedBatchRoot: Sendable, Equatable {
         self.signature = signature
     }
 
-    static func sign(tree: MerkleTree, identity: NodeIdentity, at date: Date) throws -> SignedBatchRoot {
-        let unsigned = SignedBatchRoot(
+    static func sign(tree: MerkleTree, identity: NodeIdentity, at date: Date) throws -> Self {
+        let unsigned = Self(
             signer: identity.party, keyID: identity.keyID, signedAt: date.accordNormalized,
             treeSize: UInt32(tree.size), root: tree.root, signature: HybridSignature(ed25519: [], mldsa: []))
         let signature = try identity.signingKey.sign(context: signatureContext, body: unsigned.toBeSigned)
-        return SignedBatchRoot(
-            signer: unsigned.signer, keyID: unsigned.keyID, signedAt: unsigned.signedAt,
-            treeSize: unsigned.treeSize, root: unsigned.root, signature: signature)
+        return Self(signer: unsigned.signer, keyID: unsigned.keyID, signedAt: unsigned.signedAt,
+                    treeSize: unsigned.treeSize, root: unsigned.root, signature: signature)
     }
 
     var toBeSigned: [UInt8] {
@@ -58,22 +88,24 @@ public struct SignedBatchRoot: Sendable, Equatable {
         writer.fixed(signature.bytes)
     }
 
-    static func read(from reader: inout ByteReader) throws -> SignedBatchRoot {
+    static func read(from reader: inout ByteReader) throws -> Self {
         try reader.expectTag(tag)
         try reader.expectVersion(1)
         let signer = try reader.string("signer")
         let keyID: KeyID = try reader.identifier("signer key id")
         let signedAt = try reader.time("signedAt")
         let treeSize = try reader.u32("tree size")
+        guard treeSize >= 1, treeSize <= BatchProof.maxTreeSize else {
+            throw AccordCryptoError(.malformed, "\(reader.context): a batch of \(treeSize) is impossible")
+        }
         let root = try reader.fixed(32, "root")
         let signature = try HybridSignature(bytes: try reader.fixed(HybridSignature.size, "root signature"))
-        return SignedBatchRoot(
-            signer: signer, keyID: keyID, signedAt: signedAt, treeSize: treeSize, root: root, signature: signature)
+        return Self(signer: signer, keyID: keyID, signedAt: signedAt, treeSize: treeSize, root: root, signature: signature)
     }
 
     /// Parses a standalone signed root.
     public init<D: DataProtocol>(encoded data: D) throws {
-        var reader = ByteReader(data, context: "batch root")
+        var reader = ByteReader(data, context: Kind.name)
         self = try Self.read(from: &reader)
         try reader.finish()
     }
