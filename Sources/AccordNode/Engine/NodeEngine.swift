@@ -57,11 +57,6 @@ public final class NodeEngine: Sendable {
         self.logger = logger
     }
 
-    /// The parties this node can seal for.
-    public var peers: [PartyCode] {
-        ["JP", "KR", "US"].compactMap(PartyCode.init).filter { $0 != party && !directory.bundles(of: $0.rawValue).isEmpty }
-    }
-
     /// Writes one step with its audit events, in one transaction.
     @discardableResult
     func commit(_ step: StepWrite, events: [AuditEvent]) async throws -> StepOutcome<Void> {
