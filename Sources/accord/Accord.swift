@@ -9,6 +9,7 @@ struct Accord: AsyncParsableCommand {
             DemoCommand.self,
             InitCommand.self,
             PeerCommand.self,
+            UserCommand.self,
             ServeCommand.self,
             InboxCommand.self,
             AuditCommand.self,

@@ -23,8 +23,8 @@ struct Federation {
     let nodes: [String: NodeEngine]
     let stores: [String: SQLiteStore]
 
-    init(at start: String) async throws {
-        let book = try BundledPolicy.load()
+    init(at start: String, book: PolicyBook? = nil) async throws {
+        let book = try book ?? BundledPolicy.load()
         let clock = TestClock(Instant.parse(start)!)
         let from = Instant.parse("2010-01-01")!, until = Instant.parse("2030-01-01")!
         var identities: [String: NodeIdentity] = [:]
@@ -208,12 +208,42 @@ struct NodeHoldingTests {
         let low = federation.user("JP", clearance: "HI", topics: ["nk-missile"])
         await #expect(throws: NodeError.self) { _ = try await jp.dispose(holdingID: id, .destroy, by: low, record: "shredded") }
         let cleared = federation.user("JP", clearance: "GOKUHI", topics: ["nk-missile"])
-        let report = try await jp.reportCompromise(holdingID: id, by: cleared, suspected: true, detail: "courier bag found open")
-        #expect(report.originator.rawValue == "KR")
+        let (report, queued) = try await jp.reportCompromise(holdingID: id, by: cleared, suspected: true, detail: "courier bag found open")
+        #expect(report.originator.rawValue == "KR" && queued)
         let destroyed = try await jp.dispose(holdingID: id, .destroy, by: cleared, record: "cross-cut shredded, witness Ito")
         #expect(!destroyed.isHeld)
         await #expect(throws: NodeError.self) { _ = try await jp.dispose(holdingID: id, .returnToOriginator, by: cleared, record: "again") }
         // received, access denied (low clearance), compromise, destroyed, access denied (no longer held)
         #expect(try await store.auditSize() == 5)
+
+        // The report reaches KR's node (Art. 17): signed by JP, verified, recorded in KR's log and listed.
+        let krBefore = try await federation.stores["KR"]!.auditSize()
+        let delivery = try await federation.deliver("JP", "KR")
+        #expect(delivery.delivered == 1 && delivery.refused.isEmpty, "\(delivery)")
+        #expect(try await federation.stores["KR"]!.auditSize() == krBefore + 1)
+        let received = try await federation.nodes["KR"]!.receivedCompromiseReports()
+        #expect(received.count == 1)
+        #expect(received.first?.holder == "JP" && received.first?.detail.contains("courier bag found open") == true)
+        #expect(try await federation.nodes["JP"]!.receivedCompromiseReports().isEmpty)
+    }
+
+    @Test("a compromise report for another originator, or signed by someone else than the holder, is refused and audited")
+    func compromiseRefusals() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let report = CompromiseReport(holdingID: "h", objectID: "o", originator: PartyCode("KR")!, holder: PartyCode("JP")!, suspected: false,
+                                      detail: "lost", reported: Instant.parse("2017-06-01T00:00:00Z")!)
+        let signed = try SignedCompromiseReport(signing: report, label: "KR//II//REL TO JP//TOPIC nk-missile", by: federation.identities["JP"]!)
+        #expect(throws: NodeError.self) { _ = try SignedCompromiseReport(signing: report, label: "x", by: federation.identities["US"]!) }
+        // Sent to the US node, which did not originate it.
+        let us = await federation.nodes["US"]!.receive(Transmission(announcements: [], envelopes: [], statements: [signed.encoded]))
+        guard case .refused(let error) = us.first else { Issue.record("accepted: \(us)"); return }
+        #expect(error.message.contains("not US"))
+        // A label that is not the originator's.
+        let wrongLabel = try SignedCompromiseReport(signing: report, label: "JP//GOKUHI//REL TO KR//TOPIC nk-missile", by: federation.identities["JP"]!)
+        let kr = await federation.nodes["KR"]!.receive(Transmission(announcements: [], envelopes: [], statements: [wrongLabel.encoded]))
+        guard case .refused = kr.first else { Issue.record("accepted: \(kr)"); return }
+        #expect(try await federation.nodes["KR"]!.receivedCompromiseReports().isEmpty)
+        #expect(try await federation.stores["US"]!.auditSize() == 1)  // the security events
+        #expect(try await federation.stores["KR"]!.auditSize() == 1)
     }
 }

@@ -29,6 +29,35 @@ struct NodeSetupTests {
         }
     }
 
+    @Test("users are added with roles and a TAXII password, refused twice or with a foreign clearance, and removed")
+    func users() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent(NodeSetup.FileName.configuration)
+        _ = try NodeSetup.initialise(directory: directory, party: PartyCode("KR")!, book: book, federationPort: 7401, apiPort: 7411,
+                                     users: [], now: Date())
+        let officer = NodeSetup.NewUser(id: "lee", clearance: "II", needToKnow: [], roles: [.notes], token: "t", password: "p")
+        let added = try NodeSetup.addUser(configuration: file, officer, book: book)
+        #expect(added.users.map(\.id) == ["lee"])
+        #expect(added.users[0].roles == [.notes])
+        #expect(added.users[0].tokenSHA256 == NodeSetup.tokenDigest("t") && added.users[0].passwordSHA256 == NodeSetup.tokenDigest("p"))
+        #expect(throws: NodeConfigurationError.self) { try NodeSetup.addUser(configuration: file, officer, book: self.book) }
+        #expect(throws: NodeConfigurationError.self) {
+            try NodeSetup.addUser(configuration: file, NodeSetup.NewUser(id: "x", clearance: "SECRET", needToKnow: []), book: self.book)
+        }
+        #expect(try NodeSetup.removeUser(configuration: file, id: "lee").users.isEmpty)
+        #expect(throws: NodeConfigurationError.self) { try NodeSetup.removeUser(configuration: file, id: "lee") }
+    }
+
+    @Test("an unknown role in the configuration is refused, naming the user")
+    func unknownRole() throws {
+        let json = #"{"format":"accord.node/1","party":"KR","federation":{"host":"127.0.0.1","port":1},"api":{"host":"127.0.0.1","port":2},"identity":"i","store":"sqlite:s","peers":[],"users":[{"id":"kim","clearance":"II","needToKnow":[],"tokenSHA256":"\#(String(repeating: "a", count: 64))","roles":["admin"]}]}"#
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration.decode(Data(json.utf8), relativeTo: URL(fileURLWithPath: "/tmp")) }
+        do { _ = try NodeConfiguration.decode(Data(json.utf8), relativeTo: URL(fileURLWithPath: "/tmp")) } catch {
+            #expect(error.message.contains("user kim: role 'admin'"))
+        }
+    }
+
     @Test("a clearance outside the party's scheme is refused")
     func badClearance() {
         let user = NodeSetup.NewUser(id: "kim", clearance: "SECRET", needToKnow: [])

@@ -24,6 +24,17 @@ public struct CompromiseReport: Sendable, Equatable {
     public let reported: Date
     public private(set) var stage: Stage = .reported
 
+    /// A report at its first stage (as the originator's node receives it from the holder's).
+    public init(holdingID: String, objectID: String, originator: PartyCode, holder: PartyCode, suspected: Bool, detail: String, reported: Date) {
+        self.holdingID = holdingID
+        self.objectID = objectID
+        self.originator = originator
+        self.holder = holder
+        self.suspected = suspected
+        self.detail = detail
+        self.reported = reported
+    }
+
     /// Records that the originator was notified; an investigation is now open.
     public mutating func originatorNotified(at instant: Date) throws(HoldingError) {
         guard case .reported = stage else { throw HoldingError(.badTransition, "the originator was already notified of \(objectID)") }

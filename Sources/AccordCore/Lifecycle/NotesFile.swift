@@ -20,7 +20,7 @@ extension Note {
     }
 }
 
-private struct NotesFile: Decodable {
+struct NotesFile: Decodable {
     struct AmendmentEntry: Decodable {
         let id: String
         let scope: [Topic]?

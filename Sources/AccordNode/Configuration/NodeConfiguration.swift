@@ -40,6 +40,14 @@ public struct NodeConfiguration: Sendable, Equatable {
         public let tokenSHA256: String
         /// SHA-256 (hex) of the user's password for HTTP Basic (TAXII clients), if they have one.
         public var passwordSHA256: String? = nil
+        /// What the user may do beyond reading and releasing (``Role``).
+        public var roles: [Role] = []
+    }
+
+    /// A power beyond an analyst's.
+    public enum Role: String, Sendable, Equatable, CaseIterable {
+        /// Issues the node's party's diplomatic notes (`POST /api/v1/notes`): a treaty officer.
+        case notes
     }
 
     public let party: PartyCode
@@ -113,8 +121,15 @@ public struct NodeConfiguration: Sendable, Equatable {
             if let hash = entry.passwordSHA256, hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {
                 throw NodeConfigurationError("user \(entry.id): passwordSHA256 must be 64 hex digits")
             }
+            var roles: [Role] = []
+            for text in entry.roles ?? [] {
+                guard let role = Role(rawValue: text) else {
+                    throw NodeConfigurationError("user \(entry.id): role '\(text)' is not one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                roles.append(role)
+            }
             users.append(UserEntry(id: entry.id, clearance: entry.clearance, needToKnow: topics, tokenSHA256: entry.tokenSHA256.lowercased(),
-                                   passwordSHA256: entry.passwordSHA256?.lowercased()))
+                                   passwordSHA256: entry.passwordSHA256?.lowercased(), roles: roles))
         }
         return NodeConfiguration(
             party: party, federation: file.federation, api: file.api, identity: path(file.identity), store: store,
@@ -156,6 +171,7 @@ private struct ConfigurationFile: Decodable {
         let needToKnow: [String]
         let tokenSHA256: String
         let passwordSHA256: String?
+        let roles: [String]?
     }
     let format: String
     let party: String

@@ -2,6 +2,7 @@ import AccordAudit
 import AccordCore
 import AccordCrypto
 import AccordStore
+import Crypto
 import Foundation
 
 extension NodeEngine {
@@ -12,7 +13,7 @@ extension NodeEngine {
         public let refused: [String]
     }
 
-    /// Sends pending envelopes to `peer`, oldest first, through `send`; records receipts (verified
+    /// Sends pending envelopes and statements to `peer`, oldest first, through `send`; records receipts (verified
     /// against the envelopes) as deliveries, and a failed round as a retry with exponential backoff.
     /// Envelopes the peer refused stay pending for an operator to look at; they are reported.
     public func deliver(
@@ -23,17 +24,24 @@ extension NodeEngine {
         let retryNow = retryClock()
         let due = pending.filter { $0.nextAttempt <= retryNow }
         guard !due.isEmpty else { return DeliveryReport(attempted: 0, delivered: 0, refused: []) }
-        // Each row carries its envelope and, for the first of an epoch, the epoch's announcement; the
-        // sealer's current announcements go along too, for a peer that lost its epoch state.
+        // Each row carries one envelope (with its epoch's announcement if it opened the epoch) or one
+        // signed note; the sealer's current announcements go along too, for a peer that lost its epoch state.
         var frames: [Transmission] = []
-        for row in due { frames.append(try Transmission(encoded: Array(row.bytes))) }
+        for row in due {
+            let frame = try Transmission(encoded: Array(row.bytes))
+            guard frame.envelopes.count + frame.statements.count == 1 else {
+                throw NodeError(.malformed, "outbox row \(row.id) holds \(frame.envelopes.count) envelopes and \(frame.statements.count) statements, not one")
+            }
+            frames.append(frame)
+        }
         var announcements = sealer.currentAnnouncements.filter { $0.recipient == peer.rawValue }.map(\.encoded)
         for frame in frames { announcements += frame.announcements.filter { !announcements.contains($0) } }
         let envelopes = frames.flatMap(\.envelopes)
+        let statements = frames.flatMap(\.statements)
         let results: [EnvelopeResult]
         do {
-            results = try await send(Transmission(announcements: announcements, envelopes: envelopes))
-            guard results.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(results.count) results for \(due.count) envelopes") }
+            results = try await send(Transmission(announcements: announcements, envelopes: envelopes, statements: statements))
+            guard results.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(results.count) results for \(due.count) envelopes and statements") }
         } catch {
             let failures = due.map { row in
                 OutboxFailure(envelopeID: row.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: row.attempts)))
@@ -41,13 +49,33 @@ extension NodeEngine {
             try await commit(StepWrite(failures: failures), events: [])
             throw error
         }
+        // The answer lists the envelopes' results, then the statements'.
+        var envelopeResults = results[..<envelopes.count].makeIterator()
+        var statementResults = results[envelopes.count...].makeIterator()
         var deliveries: [OutboxDelivery] = []
         var events: [AuditEvent] = []
         var refused: [String] = []
         var peerHeads: [PeerTreeHeadRecord] = []
         var reference: PeerTreeHeadReference?
-        for ((row, envelopeBytes), result) in zip(zip(due, envelopes), results) {
-            switch result {
+        for (row, frame) in zip(due, frames) {
+            if let statementBytes = frame.statements.first {
+                switch statementResults.next() {
+                case .statementReceipt(let signature):
+                    do {
+                        try StatementReceipt.verify(signature, digest: Array(SHA256.hash(data: statementBytes)), peer: peer.rawValue, directory: directory, at: now)
+                        deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(signature)))
+                        events.append(.receiptReceived(envelopeID: row.id, from: peer.rawValue, peerTreeHead: nil))
+                    } catch {
+                        refused.append("\(row.id): statement receipt does not verify (\(error))")
+                        events.append(.securityEvent(kind: .forgedSignature, peer: peer.rawValue, envelopeID: row.id, detail: "bad statement receipt: \(error)"))
+                    }
+                case .refused(let error): refused.append("\(row.id): \(error.message)")
+                case .receipt, nil: refused.append("\(row.id): \(peer) answered a statement with an envelope receipt")
+                }
+                continue
+            }
+            let envelopeBytes = frame.envelopes[0]
+            switch envelopeResults.next() {
             case .receipt(let bytes):
                 do {
                     let receipt = try Receipt(encoded: bytes)
@@ -74,6 +102,8 @@ extension NodeEngine {
                 }
             case .refused(let error):
                 refused.append("\(row.id): \(error.message)")
+            case .statementReceipt, nil:
+                refused.append("\(row.id): \(peer) answered an envelope with a statement receipt")
             }
         }
         try await commit(StepWrite(deliveries: deliveries, peerTreeHeads: peerHeads), events: events)

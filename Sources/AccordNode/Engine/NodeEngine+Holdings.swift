@@ -1,7 +1,9 @@
 import AccordAudit
 import AccordCore
+import AccordCrypto
 import AccordStore
 import Foundation
+import Logging
 
 extension NodeEngine {
     /// Returns a holding to its originator or destroys it, with the official's name and a record
@@ -18,18 +20,52 @@ extension NodeEngine {
         return holding
     }
 
-    /// Records a loss or compromise, or its possibility (Art. 17): the holding's record and an audit
-    /// entry naming the originator who must be told, in one transaction. Returns the report to send.
-    public func reportCompromise(holdingID: String, by user: User, suspected: Bool, detail: String) async throws -> CompromiseReport {
+    /// Records a loss or compromise, or its possibility (Art. 17): the holding's record, an audit entry
+    /// naming the originator who must be told, and — when this node federates with the originator's —
+    /// the signed report queued to it, in one transaction. Returns the report and whether it was queued.
+    public func reportCompromise(holdingID: String, by user: User, suspected: Bool, detail: String) async throws -> (report: CompromiseReport, queued: Bool) {
         guard !detail.isEmpty else { throw NodeError(.malformed, "a compromise report needs a description") }
         var holding = try await loadHolding(holdingID, for: user, requireAccess: false)
-        let report = holding.reportCompromise(suspected: suspected, detail: detail, at: clock())
-        try await commit(StepWrite(holdings: [holding.snapshot]), events: [
+        let now = clock()
+        let report = holding.reportCompromise(suspected: suspected, detail: detail, at: now)
+        var outbox: [OutboxEnvelope] = []
+        if !directory.bundles(of: report.originator.rawValue).isEmpty {
+            let signed = try SignedCompromiseReport(signing: report, label: holding.originatorLabel.text, by: identity)
+            let frame = Transmission(announcements: [], envelopes: [], statements: [signed.encoded])
+            outbox.append(OutboxEnvelope(id: "compromise-\(signed.statement.shortID)-\(report.originator)", sender: party,
+                                         recipient: report.originator, agreementID: holding.agreements.first ?? "none", created: now,
+                                         bytes: Data(frame.encoded)))
+        }
+        try await commit(StepWrite(holdings: [holding.snapshot], outbox: outbox), events: [
             .compromiseReported(envelopeID: holding.id, reportedTo: [report.originator.rawValue],
                                 description: "\(suspected ? "possible " : "")compromise reported by \(user.id): \(detail)"),
         ])
-        return report
+        return (report, !outbox.isEmpty)
     }
+
+    /// Takes a holder's signed compromise report about information this node originated: verified
+    /// against the holder's pinned keys, recorded in the audit log (the originator's record of every
+    /// report, `GET /api/v1/compromises`), and logged for the operators.
+    func receiveCompromiseReport(_ statement: SignedStatement) async throws {
+        let signed = try SignedCompromiseReport(statement, directory: directory)
+        let report = signed.report
+        guard report.originator == party else {
+            throw NodeError(.refused, "compromise report on \(report.objectID) is for \(report.originator), not \(party)")
+        }
+        guard let label = try? LabelParser(parties: book.parties).parse(signed.label), label.originator == party else {
+            throw NodeError(.refused, "compromise report on \(report.objectID) names label '\(signed.label)', which is not \(party)'s")
+        }
+        try await commit(StepWrite(), events: [
+            .compromiseReported(envelopeID: report.holdingID, reportedTo: [party.rawValue],
+                                description: Self.receivedReportPrefix(report.holder) + "\(report.suspected ? "possible " : "")compromise of \(report.objectID) (\(label.text)) at \(Instant.format(report.reported)): \(report.detail)"),
+        ])
+        logger.warning("compromise reported by a holder", metadata: [
+            "accord.holder": "\(report.holder)", "accord.object": "\(report.objectID)", "accord.suspected": "\(report.suspected)",
+        ])
+    }
+
+    /// How a received report's audit description starts: `report from JP: `.
+    static func receivedReportPrefix(_ holder: PartyCode) -> String { "report from \(holder): " }
 
     /// A holding of this node; with `requireAccess`, only for a user who may read it (audited either way).
     private func loadHolding(_ id: String, for user: User, requireAccess: Bool = true) async throws -> Holding {

@@ -1,3 +1,4 @@
+import AccordAudit
 import AccordCore
 import AccordStore
 import Foundation
@@ -42,5 +43,66 @@ extension NodeEngine {
                 label: holding.originatorLabel.text, marking: holding.marking, localLevel: holding.localLevel.code,
                 receivedFrom: holding.receivedFrom.rawValue, received: Instant.format(holding.received), agreements: holding.agreements)
         }
+    }
+}
+
+/// One agreement as this node sees it: its state now and the notes it holds about it.
+public struct AgreementView: Sendable, Encodable, Equatable {
+    public struct NoteView: Sendable, Encodable, Equatable {
+        public let id: String
+        public let kind: String
+        public let from: String
+        public let date: String
+        public let summary: String
+    }
+    public let id: String
+    public let parties: [String]
+    public let state: String
+    public let notes: [NoteView]
+}
+
+extension NodeEngine {
+    /// Every agreement this node is party to, or whose arrangement it takes part in, at `instant`.
+    public func agreements(at instant: Date) -> [AgreementView] {
+        book.histories.filter { $0.agreement.parties.contains(party) }.map { history in
+            AgreementView(
+                id: history.agreement.id, parties: history.agreement.parties.map(\.rawValue), state: history.state(at: instant).name,
+                notes: history.notes.map { note in
+                    .init(id: note.id, kind: note.kind.wireName, from: note.from.rawValue, date: Instant.format(note.date), summary: note.summary)
+                })
+        }
+    }
+}
+
+/// A compromise report a holder's node sent this node, as its audit log records it.
+public struct ReceivedCompromiseReport: Sendable, Encodable, Equatable {
+    /// When this node recorded it (its clock).
+    public let recorded: String
+    public let holder: String
+    /// The holder's holding id.
+    public let holding: String
+    /// Object, label, when, and the holder's description.
+    public let detail: String
+}
+
+extension NodeEngine {
+    /// The compromise reports holders sent about this node's information, oldest first. The audit log
+    /// is their record, so this reads it whole (in pages of 1,000): an operator's query, not a hot path.
+    public func receivedCompromiseReports() async throws -> [ReceivedCompromiseReport] {
+        let size = try await store.auditSize()
+        var reports: [ReceivedCompromiseReport] = []
+        var start: Int64 = 0
+        while start < size {
+            for leaf in try await store.auditLeaves(in: start..<min(size, start + 1_000)) {
+                let entry = try AuditEntry(decoding: leaf.entry)
+                guard case .compromiseReported(let holding, let to, let description) = entry.event, to == [party.rawValue],
+                      description.hasPrefix("report from "), let colon = description.firstIndex(of: ":") else { continue }
+                let holder = String(description[description.index(description.startIndex, offsetBy: "report from ".count)..<colon])
+                reports.append(ReceivedCompromiseReport(recorded: Instant.format(entry.timestamp.date), holder: holder, holding: holding,
+                                                        detail: String(description[description.index(after: colon)...].dropFirst())))
+            }
+            start += 1_000
+        }
+        return reports
     }
 }

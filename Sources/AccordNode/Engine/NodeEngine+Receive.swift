@@ -4,10 +4,12 @@ import AccordCrypto
 import AccordStore
 import Foundation
 
-/// What a node answers for one envelope of a transmission.
+/// What a node answers for one envelope or signed statement of a transmission.
 public enum EnvelopeResult: Sendable {
     /// Held (or already held): the signed receipt.
     case receipt([UInt8])
+    /// A statement (note, compromise report) held or already held: the signature of ``StatementReceipt``.
+    case statementReceipt([UInt8])
     /// Refused, with why; the refusal is in the audit log.
     case refused(NodeError)
 }
@@ -16,8 +18,15 @@ extension NodeEngine {
     /// Takes a peer's transmission: accepts its epoch announcements, verifies and opens each envelope,
     /// decides again with this node's own agreements (never the sender's word), and holds what passes —
     /// inbox row, holding and audit entry in one transaction — relaying onward where this node is the
-    /// intermediary and the originator consented. Returns a receipt or a refusal per envelope.
+    /// intermediary and the originator consented. Signed statements (notes, compromise reports) are taken
+    /// first, so that envelopes are decided with every note the sender sent before them. Returns a
+    /// receipt or a refusal per envelope, then per statement.
     public func receive(_ transmission: Transmission) async -> [EnvelopeResult] {
+        let statementResults = await receiveStatements(transmission.statements)
+        return await receiveEnvelopes(transmission) + statementResults
+    }
+
+    private func receiveEnvelopes(_ transmission: Transmission) async -> [EnvelopeResult] {
         let now = clock()
         for bytes in transmission.announcements {
             do { try opener.accept(try EpochAnnouncement(encoded: bytes), directory: directory) } catch {
@@ -113,6 +122,7 @@ extension NodeEngine {
     /// Decides again as the recipient and builds the holding, plus any onward releases this node owes as intermediary.
     private func check(_ opened: OpenedEnvelope, now: Date) throws -> (Holding, [(draft: EnvelopeDraft, recipient: PartyCode, agreement: String)]) {
         let header = opened.header
+        let book = self.book
         let label: Label
         do { label = try LabelParser(parties: book.parties).parse(header.originatorLabel) } catch {
             throw NodeError(.malformed, "envelope \(header.id) carries an unreadable label: \(error.message)")
@@ -151,6 +161,7 @@ extension NodeEngine {
     private func relays(for opened: OpenedEnvelope, label: Label, payload: ObjectPayload, now: Date)
         throws -> [(draft: EnvelopeDraft, recipient: PartyCode, agreement: String)]
     {
+        let book = self.book
         var drafts: [(EnvelopeDraft, PartyCode, String)] = []
         for bytes in payload.consents {
             let consent = try AccordCrypto.Consent(encoded: bytes)

@@ -43,6 +43,7 @@ extension NodeEngine {
     /// entries in one transaction. Denials are audited and reported; nothing leaves for them.
     public func release(_ submissions: [ReleaseSubmission], by user: User) async throws -> [[RecipientOutcome]] {
         let now = clock()
+        let book = self.book
         let parser = LabelParser(parties: book.parties)
         var drafts: [EnvelopeDraft] = []
         var rows: [(draft: Int, recipient: PartyCode, agreement: String)] = []

@@ -4,6 +4,7 @@ import AccordCrypto
 import AccordStore
 import Foundation
 import Logging
+import Synchronization
 
 /// One nation's node, without its HTTP layer: the release pipeline, the inbox, relay and delivery,
 /// over a ``NodeStore`` and the crypto layer. Every method is one step: decide, seal or open, and
@@ -11,8 +12,12 @@ import Logging
 public final class NodeEngine: Sendable {
     /// This node's party.
     public let party: PartyCode
-    /// Agreements and notes this node decides with (its own copy: it never trusts a peer's decision).
-    public let book: PolicyBook
+    /// Agreements and notes this node decides with, as they stand now (its own copy: it never trusts a
+    /// peer's decision): the agreement files, plus every signed note the node has issued or received.
+    public var book: PolicyBook { policy.withLock { $0 } }
+    let policy: Mutex<PolicyBook>
+    /// Serialises note steps, so that each note is checked against the book it will join.
+    let noteGate = Mutex<Bool>(false)
     let identity: NodeIdentity
     let directory: KeyDirectory
     let sealer: EnvelopeSealer
@@ -44,7 +49,7 @@ public final class NodeEngine: Sendable {
         }
         self.party = party
         self.identity = identity
-        self.book = book
+        self.policy = Mutex(book)
         let bundles = [try PartyKeyBundle(identity: identity)] + peers
         self.directory = KeyDirectory(bundles)
         self.auditLog = try AuditLog(party: party.rawValue, store: NodeStoreAuditStore(store: store), signer: HybridTreeHeadSigner(identity: identity))

@@ -33,6 +33,19 @@ struct WireReader {
         }
     }
 
+    /// Checks the `u8`-length tag and returns the version byte, which must be in `versions`.
+    mutating func expect(tag: [UInt8], versions: ClosedRange<Int>) throws(NodeError) -> Int {
+        guard try integer(1, "tag") == tag.count, Array(try take(tag.count, "tag")) == tag else {
+            throw NodeError(.malformed, "\(context) is not an \(String(decoding: tag, as: UTF8.self))")
+        }
+        let version = try integer(1, "version")
+        guard versions.contains(version) else { throw NodeError(.malformed, "\(context) has version \(version); this node reads \(versions)") }
+        return version
+    }
+
+    /// How many bytes have been read so far.
+    var consumed: Int { cursor }
+
     func finish() throws(NodeError) {
         guard cursor == bytes.count else { throw NodeError(.malformed, "\(context) has \(bytes.count - cursor) trailing bytes") }
     }

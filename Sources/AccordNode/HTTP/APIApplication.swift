@@ -81,10 +81,39 @@ public enum APIApplication {
                 throw HTTPError(.badRequest, message: "body must be {\"suspected\": true|false, \"detail\": \"...\"}")
             }
             do {
-                let report = try await engine.reportCompromise(holdingID: id, by: user, suspected: parsed.suspected, detail: parsed.detail)
-                return try json(["id": id, "notify": report.originator.rawValue, "stage": "reported"])
+                let (report, queued) = try await engine.reportCompromise(holdingID: id, by: user, suspected: parsed.suspected, detail: parsed.detail)
+                // `sent`: queued to the originator's node; `diplomatic-channel`: no node of the originator is pinned here.
+                return try json(["id": id, "notify": report.originator.rawValue, "stage": "reported",
+                                 "notification": queued ? "sent" : "diplomatic-channel"])
             } catch let error as NodeError {
                 throw HTTPError(error.code == .forbidden ? .forbidden : .badRequest, message: error.message)
+            }
+        }
+        router.get("/api/v1/compromises") { request, _ -> Response in
+            _ = try register.authenticate(request)
+            return try json(try await engine.receivedCompromiseReports())
+        }
+        router.get("/api/v1/agreements") { request, _ -> Response in
+            _ = try register.authenticate(request)
+            let now = clock.now()
+            return try json(AgreementsAnswer(at: Instant.format(now), agreements: engine.agreements(at: now)))
+        }
+        router.post("/api/v1/notes") { request, _ -> Response in
+            let user = try register.authenticate(request)
+            guard register.roles[user.id, default: []].contains(.notes) else {
+                throw HTTPError(.forbidden, message: "user \(user.id) does not have the 'notes' role: only a treaty officer issues notes")
+            }
+            let body = try await request.body.collect(upTo: SignedStatement.maximumBytes)
+            let note: Note
+            do { note = try Note(json: Data(Array(buffer: body)), utcOffset: engine.agreementOffset) } catch {
+                throw HTTPError(.badRequest, message: "\(error)")
+            }
+            do {
+                let issued = try await engine.issue(note)
+                return try json(NoteAnswer(issued, state: engine.book.history(note.agreement)?.state(at: clock.now()).name ?? ""))
+            } catch let error as NodeError {
+                throw HTTPError(error.code == .forbidden ? .forbidden : error.code == .store ? .internalServerError : .conflict,
+                                message: error.message)
             }
         }
         router.post("/api/v1/clock") { request, _ -> Response in
@@ -115,12 +144,16 @@ public enum APIApplication {
         /// Users with a password for HTTP Basic (TAXII clients): id → (SHA-256 hex of the password, user).
         let byPassword: [String: (hash: String, user: User)]
         let personnel: PersonnelRegister
+        /// Roles by user id.
+        let roles: [String: Set<NodeConfiguration.Role>]
 
         init(users: [NodeConfiguration.UserEntry], engine: NodeEngine) throws {
             guard let scheme = engine.book.parties[engine.party]?.scheme else { throw NodeError(.malformed, "no scheme for \(engine.party)") }
             var byToken: [String: User] = [:]
             var byPassword: [String: (hash: String, user: User)] = [:]
+            var roles: [String: Set<NodeConfiguration.Role>] = [:]
             for entry in users {
+                roles[entry.id] = Set(entry.roles)
                 guard let clearance = scheme.level(named: entry.clearance) else {
                     throw NodeConfigurationError("user \(entry.id): '\(entry.clearance)' is not a level of \(engine.party)")
                 }
@@ -130,6 +163,7 @@ public enum APIApplication {
             }
             self.byToken = byToken
             self.byPassword = byPassword
+            self.roles = roles
             self.personnel = PersonnelRegister(Array(byToken.values))
         }
 
@@ -153,6 +187,32 @@ public enum APIApplication {
             SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
         }
     }
+}
+
+/// `POST /api/v1/notes` answer.
+struct NoteAnswer: Encodable {
+    let agreement: String
+    let id: String
+    let signed: String
+    let sent_to: [String]
+    let not_federated: [String]
+    /// The agreement's state now, with the note.
+    let state: String
+
+    init(_ issued: IssuedNote, state: String) {
+        agreement = issued.agreementID
+        id = issued.noteID
+        signed = issued.signedID
+        sent_to = issued.sentTo.map(\.rawValue)
+        not_federated = issued.notFederated.map(\.rawValue)
+        self.state = state
+    }
+}
+
+/// `GET /api/v1/agreements` answer.
+struct AgreementsAnswer: Encodable {
+    let at: String
+    let agreements: [AgreementView]
 }
 
 /// `POST /api/v1/releases` body.

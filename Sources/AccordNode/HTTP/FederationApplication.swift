@@ -6,7 +6,7 @@ import NIOCore
 import NIOSSL
 import Prometheus
 
-/// The node-to-node listener: mutual TLS with pinned peers, one route that takes transmissions.
+/// The node-to-node listener: mutual TLS with pinned peers, one route that takes transmissions (envelopes and notes).
 public enum FederationApplication {
     /// Builds the listener. Peers whose certificates are not pinned fail the TLS handshake.
     public static func build(
@@ -24,7 +24,7 @@ public enum FederationApplication {
             }
             let results = await engine.receive(transmission)
             for result in results {
-                if case .receipt = result { metrics.envelopesReceived.increment() } else { metrics.envelopesRefused.increment() }
+                if case .refused = result { metrics.envelopesRefused.increment() } else { metrics.envelopesReceived.increment() }
             }
             return Response(
                 status: .ok, headers: [.contentType: "application/octet-stream"],

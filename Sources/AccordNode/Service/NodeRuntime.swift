@@ -44,6 +44,7 @@ public enum NodeRuntime {
         let clock = NodeClock(simulatedStart: simulatedStart)
         let engine = try NodeEngine(identity: identity, peers: bundles, book: book, store: store, clock: { clock.now() },
                                     retryClock: Date.init, logger: logger)
+        try await engine.restoreNotes()
         let metrics = NodeMetrics()
         let tls = TLSIdentity(certificateDER: identity.certificateDER, privateKeyDER: identity.tlsPrivateKeyDER)
         let federation = try FederationApplication.build(

@@ -21,12 +21,18 @@ public enum NodeSetup {
         public let clearance: String
         public let needToKnow: [Topic]
         public let token: String
+        public let roles: [NodeConfiguration.Role]
+        /// A password for HTTP Basic (TAXII clients), printed once like the token; only its SHA-256 is stored.
+        public let password: String?
 
-        public init(id: String, clearance: String, needToKnow: [Topic], token: String = NodeSetup.makeToken()) {
+        public init(id: String, clearance: String, needToKnow: [Topic], roles: [NodeConfiguration.Role] = [],
+                    token: String = NodeSetup.makeToken(), password: String? = nil) {
             self.id = id
             self.clearance = clearance
             self.needToKnow = needToKnow
+            self.roles = roles
             self.token = token
+            self.password = password
         }
     }
 
@@ -70,15 +76,49 @@ public enum NodeSetup {
             "identity": FileName.identity,
             "store": "sqlite:accord.sqlite",
             "peers": [Any](),
-            "users": users.map { user in
-                ["id": user.id, "clearance": user.clearance, "needToKnow": user.needToKnow.map(\.rawValue),
-                 "tokenSHA256": tokenDigest(user.token)] as [String: Any]
-            },
+            "users": users.map(\.configurationEntry),
         ]
         if let agreements { file["agreements"] = agreements.path }
         let configurationURL = directory.appendingPathComponent(FileName.configuration)
         try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys]).write(to: configurationURL)
         return try NodeConfiguration.load(from: configurationURL)
+    }
+
+    /// Adds a user to a node's configuration (the node reads its users at start: restart it to apply).
+    /// Refuses an id that exists and a clearance that is not a level of the node's party.
+    public static func addUser(configuration configurationURL: URL, _ user: NewUser, book: PolicyBook) throws -> NodeConfiguration {
+        let current = try NodeConfiguration.load(from: configurationURL)
+        guard book.parties[current.party]?.scheme.level(named: user.clearance) != nil else {
+            throw NodeConfigurationError("user \(user.id): clearance '\(user.clearance)' is not a level of \(current.party)")
+        }
+        guard !current.users.contains(where: { $0.id == user.id }) else {
+            throw NodeConfigurationError("user \(user.id) exists; remove it first to issue a new token")
+        }
+        return try rewrite(configurationURL) { file in
+            file["users"] = (file["users"] as? [[String: Any]] ?? []) + [user.configurationEntry]
+        }
+    }
+
+    /// Removes a user from a node's configuration (their token stops working when the node restarts).
+    public static func removeUser(configuration configurationURL: URL, id: String) throws -> NodeConfiguration {
+        guard try NodeConfiguration.load(from: configurationURL).users.contains(where: { $0.id == id }) else {
+            throw NodeConfigurationError("no user \(id)")
+        }
+        return try rewrite(configurationURL) { file in
+            file["users"] = (file["users"] as? [[String: Any]] ?? []).filter { $0["id"] as? String != id }
+        }
+    }
+
+    /// Edits the configuration file's JSON, writes it back atomically, and loads it again (so a bad edit is reported).
+    private static func rewrite(_ url: URL, _ edit: (inout [String: Any]) -> Void) throws -> NodeConfiguration {
+        guard var file = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
+            throw NodeConfigurationError("\(url.path) is not a JSON object")
+        }
+        edit(&file)
+        let data = try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys])
+        _ = try NodeConfiguration.decode(data, relativeTo: url.deletingLastPathComponent())
+        try data.write(to: url, options: .atomic)
+        return try NodeConfiguration.load(from: url)
     }
 
     /// Pins a peer: copies its certificate and key bundle into `peers/` (after checking that the bundle
@@ -109,5 +149,16 @@ public enum NodeSetup {
         file["peers"] = entries
         try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys]).write(to: configurationURL)
         return try NodeConfiguration.load(from: configurationURL)
+    }
+}
+
+extension NodeSetup.NewUser {
+    /// The user's entry in the configuration file: the token's digest only.
+    var configurationEntry: [String: Any] {
+        var entry: [String: Any] = ["id": id, "clearance": clearance, "needToKnow": needToKnow.map(\.rawValue),
+                                    "tokenSHA256": NodeSetup.tokenDigest(token)]
+        if !roles.isEmpty { entry["roles"] = roles.map(\.rawValue) }
+        if let password { entry["passwordSHA256"] = NodeSetup.tokenDigest(password) }
+        return entry
     }
 }

@@ -20,22 +20,14 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "Years the keys are valid (from now).") var years = 2
     @Option(help: "Keys valid from this instant (default: now); an earlier date lets a node replay history on a simulated clock.")
     var validFrom: String?
-    @Option(name: .customLong("user"), help: "A user as id:clearance:topic,topic (repeatable); their token is printed once.")
+    @Option(name: .customLong("user"), help: "A user as id:clearance:topic,topic[:role,role] (repeatable); their token is printed once.")
     var users: [String] = []
     @OptionGroup var policy: PolicyOptions
 
     func run() async throws {
         let book = try policy.load()
         let code = try parseParty(party, option: "--party", book: book)
-        let newUsers = try users.map { text -> NodeSetup.NewUser in
-            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 3, !parts[0].isEmpty else { throw InputError("--user '\(text)' is not id:clearance:topic,topic") }
-            let topics = try parts[2].split(separator: ",").map { item -> Topic in
-                guard let topic = Topic(item) else { throw InputError("--user '\(text)': '\(item)' is not a topic") }
-                return topic
-            }
-            return NodeSetup.NewUser(id: String(parts[0]), clearance: String(parts[1]), needToKnow: topics)
-        }
+        let newUsers = try users.map { try parseNewUser($0, option: "--user") }
         let directory = URL(fileURLWithPath: dir)
         let configuration: NodeConfiguration
         do {
@@ -56,6 +48,23 @@ struct InitCommand: AsyncParsableCommand {
         print("  federation      https://\(configuration.federation.host):\(configuration.federation.port)")
         for user in newUsers { print("  token for \(user.id): \(user.token)  (shown once)") }
     }
+}
+
+/// Reads `id:clearance:topic,topic[:role,role]`.
+func parseNewUser(_ text: String, option: String, password: String? = nil) throws -> NodeSetup.NewUser {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard (3...4).contains(parts.count), !parts[0].isEmpty else { throw InputError("\(option) '\(text)' is not id:clearance:topic,topic[:role,role]") }
+    let topics = try parts[2].split(separator: ",").map { item -> Topic in
+        guard let topic = Topic(item) else { throw InputError("\(option) '\(text)': '\(item)' is not a topic") }
+        return topic
+    }
+    let roles = try (parts.count == 4 ? parts[3].split(separator: ",") : []).map { item -> NodeConfiguration.Role in
+        guard let role = NodeConfiguration.Role(rawValue: String(item)) else {
+            throw InputError("\(option) '\(text)': '\(item)' is not a role (\(NodeConfiguration.Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return role
+    }
+    return NodeSetup.NewUser(id: String(parts[0]), clearance: String(parts[1]), needToKnow: topics, roles: roles, password: password)
 }
 
 struct PeerCommand: AsyncParsableCommand {

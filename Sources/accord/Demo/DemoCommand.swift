@@ -11,8 +11,10 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Part 1 prints every agreement's state and the KR→JP / JP→KR decision on each key date, and the
             counterfactual where the 2019 notice is never suspended. Part 2 starts KR, JP and US nodes as
-            separate processes on loopback (SQLite each, in a temporary directory unless --data is given),
-            replays North Korean launches at their real dates on a simulated clock, and checks every route,
+            separate processes on loopback (SQLite each, in a temporary directory unless --data is given);
+            on a simulated clock each diplomatic note is signed by its party's node on its date and sent to
+            the other parties' nodes, which decide with the notes they hold; it replays North Korean
+            launches at their real dates, and checks every route,
             every level the recipient holds, and the audit logs. Exits non-zero if anything is not as the
             agreements require.
             """
@@ -60,14 +62,19 @@ struct DemoCommand: AsyncParsableCommand {
         let book = demo.book
         print("\n== Three nodes: KR, JP and US as separate processes, launches at their real dates ==")
         let events = try Self.events()
-        let real = try await demo.run(name: "history", book: book, agreements: nil, events: events, client: client)
+        // The nodes start with the agreements and the notes dated before the replay; every later note is
+        // signed and sent by its party's node on its date, and each node decides with the notes it holds.
+        let start = events[0].instant
+        let real = try await demo.run(name: "history", book: book, agreements: try writeAgreements(into: root, name: "history", notesBefore: start),
+                                      events: Self.merge(events, notes: Self.notes(of: book, from: start)), client: client)
 
         print("\n== Counterfactual nodes: the 2019 notice is never suspended ==")
-        let counterfactualDirectory = try writeCounterfactualAgreements(into: root)
-        let counterfactualBook = try BundledPolicy.load(directory: counterfactualDirectory)
-        let later = events.filter { $0.instant >= Instant.parse("2019-08-01")! && $0.instant <= Instant.parse("2023-12-31")! }
-        let counterfactual = try await demo.run(name: "counterfactual", book: counterfactualBook, agreements: counterfactualDirectory,
-                                                events: later, client: client)
+        let counterfactualBook = try Self.counterfactual(book)
+        let from = Instant.parse("2019-08-01")!
+        let later = events.filter { $0.instant >= from && $0.instant <= Instant.parse("2023-12-31")! }
+        let counterfactual = try await demo.run(
+            name: "counterfactual", book: counterfactualBook, agreements: try writeAgreements(into: root, name: "counterfactual", notesBefore: from),
+            events: Self.merge(later, notes: Self.notes(of: counterfactualBook, from: from)), client: client)
         var failures = real.failures + counterfactual.failures
         failures += try verifyAudit(root: root, executable: executable)
         let latencies = (real.latencies + counterfactual.latencies).sorted()
@@ -124,17 +131,47 @@ struct DemoCommand: AsyncParsableCommand {
         return events.sorted { $0.instant < $1.instant }
     }
 
-    /// A copy of the bundled agreements whose GSOMIA notes stop at the 2019 notice.
-    private func writeCounterfactualAgreements(into root: URL) throws -> URL {
+    /// The book as if Korea had never suspended (nor withdrawn) its 2019 notice.
+    static func counterfactual(_ book: PolicyBook) throws -> PolicyBook {
+        let id = "kr-jp-gsomia-2016"
+        guard let history = book.history(id) else { throw InputError("the agreements have no \(id)") }
+        return try book.replacingNotes(of: id, with: history.notes.filter {
+            if case .suspensionOfNotice = $0.kind { return false }
+            if case .withdrawalOfNotice = $0.kind { return false }
+            return true
+        })
+    }
+
+    /// Every note of `book` dated at or after `start`, in date order: what the nodes send each other live.
+    static func notes(of book: PolicyBook, from start: Date) -> [Note] {
+        book.histories.flatMap(\.notes).filter { $0.date >= start }.enumerated()
+            .sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
+    }
+
+    /// The events with one more per note, at its date (a note comes before a launch at the same instant).
+    static func merge(_ events: [FederationDemo.Event], notes: [Note]) -> [FederationDemo.Event] {
+        let noteEvents = notes.map { FederationDemo.Event(instant: $0.date, title: "Note from \($0.from): \($0.summary)", note: $0) }
+        return (noteEvents + events).enumerated()
+            .sorted { ($0.element.instant, $0.offset) < ($1.element.instant, $1.offset) }.map(\.element)
+    }
+
+    /// A copy of the bundled agreements for the nodes, keeping in the notes files only the notes dated
+    /// before `notesBefore` (the record the nodes start from); the later ones travel between the nodes.
+    private func writeAgreements(into root: URL, name: String, notesBefore: Date) throws -> URL {
         guard let bundled = BundledPolicy.directory else { throw InputError("the bundled agreements are missing from this build") }
-        let target = root.appendingPathComponent("counterfactual-agreements")
+        let live = Set(Self.notes(of: try BundledPolicy.load(), from: notesBefore).map { "\($0.agreement)/\($0.id)" })
+        let target = root.appendingPathComponent("\(name)-agreements")
         try? FileManager.default.removeItem(at: target)
         try FileManager.default.copyItem(at: bundled, to: target)
-        let notes = target.appendingPathComponent("notes/kr-jp-gsomia-2016.json")
-        guard var file = try JSONSerialization.jsonObject(with: Data(contentsOf: notes)) as? [String: Any],
-              let entries = file["notes"] as? [[String: Any]] else { throw InputError("cannot read \(notes.path)") }
-        file["notes"] = entries.filter { !["suspension-of-notice", "withdrawal-of-notice"].contains($0["kind"] as? String ?? "") }
-        try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys]).write(to: notes)
+        let folder = target.appendingPathComponent("notes")
+        for url in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil) where url.pathExtension == "json" {
+            guard var file = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
+                  let agreement = file["agreement"] as? String, let entries = file["notes"] as? [[String: Any]] else {
+                throw InputError("cannot read \(url.path)")
+            }
+            file["notes"] = entries.filter { !live.contains("\(agreement)/\($0["id"] as? String ?? "")") }
+            try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys]).write(to: url)
+        }
         return target
     }
 }

@@ -46,12 +46,16 @@ final class DemoNode: @unchecked Sendable {
     var isRunning: Bool { process?.isRunning ?? false }
 
     func request(_ client: HTTPClient, _ method: HTTPMethod, _ path: String, body: [String: Any]? = nil) async throws -> (Int, Data) {
+        try await request(client, method, path, json: try body.map { try JSONSerialization.data(withJSONObject: $0) })
+    }
+
+    func request(_ client: HTTPClient, _ method: HTTPMethod, _ path: String, json: Data?) async throws -> (Int, Data) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(apiPort)\(path)")
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        if let body {
+        if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+            request.body = .bytes(ByteBuffer(bytes: json))
         }
         let response = try await client.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 16 << 20)
@@ -72,6 +76,28 @@ final class DemoNode: @unchecked Sendable {
     func setClock(_ client: HTTPClient, _ instant: Date) async throws {
         let (status, body) = try await request(client, .POST, "/api/v1/clock", body: ["at": Instant.format(instant)])
         guard status == 200 else { throw DemoFailure("\(party) refused the clock: \(String(decoding: body, as: UTF8.self))") }
+    }
+
+    /// Issues one of this node's party's notes (`POST /api/v1/notes`); returns the parties it was sent to.
+    func issue(_ client: HTTPClient, _ note: Note) async throws -> [String] {
+        let (status, body) = try await request(client, .POST, "/api/v1/notes", json: try note.encodedJSON())
+        guard status == 200, let answer = try JSONSerialization.jsonObject(with: body) as? [String: Any], let sent = answer["sent_to"] as? [String] else {
+            throw DemoFailure("\(party) did not issue note \(note.id): HTTP \(status) \(String(decoding: body, as: UTF8.self))")
+        }
+        return sent
+    }
+
+    /// Each agreement of this node: its state now and the ids of the notes the node holds about it.
+    func agreements(_ client: HTTPClient) async throws -> [String: (state: String, notes: Set<String>)] {
+        let (status, body) = try await request(client, .GET, "/api/v1/agreements")
+        guard status == 200, let answer = try JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let list = answer["agreements"] as? [[String: Any]] else { throw DemoFailure("\(party) agreements: HTTP \(status)") }
+        var result: [String: (state: String, notes: Set<String>)] = [:]
+        for item in list {
+            guard let id = item["id"] as? String, let state = item["state"] as? String else { continue }
+            result[id] = (state, Set((item["notes"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }))
+        }
+        return result
     }
 
     /// The ids and local levels of the objects this node holds.

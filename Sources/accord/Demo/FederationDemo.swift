@@ -7,8 +7,10 @@ import NIOHTTP1
 
 /// The second part of `accord demo`: three real nodes (KR, JP, US) as separate processes on loopback,
 /// each with its own SQLite store, replaying North Korean launches at their real dates on a simulated
-/// clock. For each launch KR reports to JP and JP to KR; the demo checks the route and the level the
-/// recipient holds the report at against the agreements, and measures end-to-end latency.
+/// clock. At each note's date the issuing party's node signs the note and sends it to the other parties'
+/// nodes, whose agreement state comes from the notes they hold. For each launch KR reports to JP and
+/// JP to KR; the demo checks the route and the level the recipient holds the report at against the
+/// agreements, and measures end-to-end latency.
 struct FederationDemo {
     let executable: URL
     let root: URL
@@ -17,6 +19,8 @@ struct FederationDemo {
     struct Event {
         let instant: Date
         let title: String
+        /// A note the issuing party's node sends at `instant`; `nil` for a launch or a key date.
+        var note: Note? = nil
     }
 
     /// Creates the three nodes' directories (keys valid from 2014), pins every pair, and returns them.
@@ -28,8 +32,9 @@ struct FederationDemo {
         for party in parties {
             let directory = root.appendingPathComponent(name).appendingPathComponent(party.rawValue.lowercased())
             let (federationPort, apiPort) = (try freePort(), try freePort())
+            // One user per node, analyst and treaty officer at once, to keep the demo short.
             let user = NodeSetup.NewUser(id: "analyst-\(party.rawValue.lowercased())", clearance: clearance[party.rawValue]!,
-                                         needToKnow: [Topic("nk-missile")!, Topic("nk-nuclear")!])
+                                         needToKnow: [Topic("nk-missile")!, Topic("nk-nuclear")!], roles: [.notes])
             _ = try NodeSetup.initialise(directory: directory, party: party, book: book, federationPort: federationPort, apiPort: apiPort,
                                          users: [user], now: Date(), validFrom: Instant.parse("2014-01-01")!, years: 1, agreements: agreements)
             federationPorts[party] = federationPort
@@ -57,9 +62,15 @@ struct FederationDemo {
         var failures: [String] = []
         var latencies: [Double] = []
         var sequence = 0
+        var issued = Set<String>()
         for event in events {
             for node in nodes { try await node.setClock(client, event.instant) }
             print("\n\(Instant.formatDate(event.instant, offsetSeconds: 9 * 3600))  \(event.title)")
+            if let note = event.note {
+                issued.insert("\(note.agreement)/\(note.id)")
+                failures += try await exchange(note, nodes: byParty, book: book, issued: issued, client: client)
+                continue
+            }
             let gsomia = book.history("kr-jp-gsomia-2016").map { "GSOMIA: \($0.state(at: event.instant).name)" } ?? ""
             let tisa = book.history("tisa-2014").map { "TISA: \($0.state(at: event.instant).name)" } ?? ""
             print("  \(gsomia) · \(tisa)")
@@ -110,6 +121,41 @@ struct FederationDemo {
             }
         }
         return (failures, latencies)
+    }
+
+    /// Has the issuing party's node send `note`, then waits until every other party's node holds it and
+    /// checks that each now sees the agreement in the state the agreements and notes give.
+    private func exchange(_ note: Note, nodes: [PartyCode: DemoNode], book: PolicyBook, issued: Set<String>, client: HTTPClient) async throws -> [String] {
+        guard let issuer = nodes[note.from], let history = book.history(note.agreement) else { return ["note \(note.id): no node for \(note.from)"] }
+        let sent = try await issuer.issue(client, note)
+        // What the notes sent so far give (those dated earlier, and those of the same date sent before this one).
+        let sofar = try book.replacingNotes(of: note.agreement, with: history.notes.filter {
+            $0.date < note.date || issued.contains("\($0.agreement)/\($0.id)")
+        })
+        let expected = sofar.history(note.agreement)?.state(at: note.date).name ?? ""
+        var failures: [String] = []
+        var arrivals: [String] = []
+        for party in history.agreement.parties where party != note.from {
+            guard let node = nodes[party] else { continue }
+            let started = ContinuousClock.now
+            let deadline = started + .seconds(10)
+            var seen: (state: String, notes: Set<String>)?
+            while ContinuousClock.now < deadline {
+                seen = try await node.agreements(client)[note.agreement]
+                if seen?.notes.contains(note.id) == true { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            guard let seen, seen.notes.contains(note.id) else {
+                failures.append("note \(note.id): \(party) never held it (sent to \(sent))")
+                continue
+            }
+            if seen.state != expected { failures.append("note \(note.id): \(party) sees \(note.agreement) \(seen.state), the notes give \(expected)") }
+            let milliseconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e15
+                + Double((ContinuousClock.now - started).components.seconds) * 1000
+            arrivals.append("\(party) \(String(format: "%.0f", milliseconds)) ms")
+        }
+        print("  \(note.from)'s node signs \(note.kind.wireName) \(note.id); held by \(arrivals.joined(separator: ", ")) — \(note.agreement) now \(expected)")
+        return failures
     }
 
     /// Polls the recipient's holdings until the object appears (or 10 s pass); returns its local level.
