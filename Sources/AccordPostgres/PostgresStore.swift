@@ -110,3 +110,32 @@ public enum PostgresURL {
         return configuration
     }
 }
+
+extension PostgresStore {
+    /// Drops (if it exists) and creates database `name` on the server of `serverURL`, for benchmarks and
+    /// tests that need a fresh store; returns the URL of the new database. `name` is letters, digits and `_` only.
+    public static func recreateDatabase(_ name: String, serverURL: String) async throws -> String {
+        guard !name.isEmpty, name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }),
+              var components = URLComponents(string: serverURL) else {
+            throw StoreError(.invalid, "database name '\(name)' must be lower-case letters, digits and '_'")
+        }
+        // Identifiers cannot be bound; `name` was checked above.
+        try await withStore(url: serverURL) { admin in
+            try await admin.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        }
+        components.path = "/" + name
+        guard let url = components.string else { throw StoreError(.invalid, "cannot form the URL of database \(name)") }
+        return url
+    }
+
+    /// Drops database `name` on the server of `serverURL` (see ``recreateDatabase(_:serverURL:)``).
+    public static func dropDatabase(_ name: String, serverURL: String) async throws {
+        guard name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) else {
+            throw StoreError(.invalid, "database name '\(name)' must be lower-case letters, digits and '_'")
+        }
+        try await withStore(url: serverURL) { admin in
+            try await admin.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+        }
+    }
+}

@@ -18,12 +18,12 @@ extension SQLiteStepWriter {
                     """)) ?? Int64.min
             }
             let added = max(StoredValue.microseconds(object.dateAdded), last == Int64.min ? Int64.min : last + 1)
-            try db.execute(literal: """
+            try execute("""
                 INSERT INTO objects (collection, stix_id, version, stix_type, date_added_us, originator, label, local_level, bytes)
-                VALUES (\(object.collection), \(object.stixID), \(object.version), \(object.stixType), \(added),
-                        \(object.originator.rawValue), \(object.label), \(object.localLevel), \(object.bytes))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (collection, stix_id, version) DO NOTHING
-                """)
+                """, [object.collection, object.stixID, object.version, object.stixType, added,
+                      object.originator.rawValue, object.label, object.localLevel, object.bytes])
             latest[object.collection] = db.changesCount == 0 ? last : added
         }
     }

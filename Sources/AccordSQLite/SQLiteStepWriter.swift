@@ -13,11 +13,10 @@ struct SQLiteStepWriter {
         var inboxDuplicates = Set<String>()
         for write in step.inbox {
             let envelope = write.envelope
-            try execute( """
-                INSERT INTO inbox (envelope_id, sender, received_us, bytes)
-                VALUES (\(envelope.id), \(envelope.sender.rawValue), \(StoredValue.microseconds(envelope.received)), \(envelope.bytes))
+            try execute("""
+                INSERT INTO inbox (envelope_id, sender, received_us, bytes) VALUES (?, ?, ?, ?)
                 ON CONFLICT (envelope_id) DO NOTHING
-                """)
+                """, [envelope.id, envelope.sender.rawValue, StoredValue.microseconds(envelope.received), envelope.bytes])
             if db.changesCount == 0 {
                 inboxDuplicates.insert(envelope.id)
             } else if let holding = write.holding {
@@ -31,31 +30,28 @@ struct SQLiteStepWriter {
             case .pending: state = ("pending", nil, nil)
             case .delivered(let at, let receipt): state = ("delivered", StoredValue.microseconds(at), receipt)
             }
-            try execute( """
+            try execute("""
                 INSERT INTO outbox (envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts,
                                     next_attempt_us, state, delivered_us, receipt)
-                VALUES (\(envelope.id), \(envelope.sender.rawValue), \(envelope.recipient.rawValue), \(envelope.agreementID),
-                        \(StoredValue.microseconds(envelope.created)), \(envelope.bytes), \(envelope.attempts),
-                        \(StoredValue.microseconds(envelope.nextAttempt)), \(state.0), \(state.1), \(state.2))
-                """)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [envelope.id, envelope.sender.rawValue, envelope.recipient.rawValue, envelope.agreementID,
+                      StoredValue.microseconds(envelope.created), envelope.bytes, envelope.attempts,
+                      StoredValue.microseconds(envelope.nextAttempt), state.0, state.1, state.2])
         }
         var alreadyDelivered = Set<String>()
         for delivery in step.deliveries {
-            try execute( """
-                UPDATE outbox SET state = 'delivered', delivered_us = \(StoredValue.microseconds(delivery.deliveredAt)),
-                                  receipt = \(delivery.receipt)
-                WHERE envelope_id = \(delivery.envelopeID) AND state = 'pending'
-                """)
+            try execute("""
+                UPDATE outbox SET state = 'delivered', delivered_us = ?, receipt = ? WHERE envelope_id = ? AND state = 'pending'
+                """, [StoredValue.microseconds(delivery.deliveredAt), delivery.receipt, delivery.envelopeID])
             if db.changesCount == 0 {
                 try requireOutbox(delivery.envelopeID)
                 alreadyDelivered.insert(delivery.envelopeID)
             }
         }
         for failure in step.failures {
-            try execute( """
-                UPDATE outbox SET attempts = attempts + 1, next_attempt_us = \(StoredValue.microseconds(failure.nextAttempt))
-                WHERE envelope_id = \(failure.envelopeID) AND state = 'pending'
-                """)
+            try execute("""
+                UPDATE outbox SET attempts = attempts + 1, next_attempt_us = ? WHERE envelope_id = ? AND state = 'pending'
+                """, [StoredValue.microseconds(failure.nextAttempt), failure.envelopeID])
             if db.changesCount == 0 { try requireOutbox(failure.envelopeID) }
         }
         for user in step.users {
@@ -144,16 +140,22 @@ struct SQLiteStepWriter {
         try db.cachedStatement(literal: sql).execute()
     }
 
+    /// The same for the hot statements, with constant SQL and bound arguments: no SQL literal to
+    /// build and hash per row (measured: `docs/benchmarks.md`, node section).
+    func execute(_ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
     private func putHolding(_ holding: Holding.Snapshot) throws {
         let json = try StoredValue.json(holding, "holding \(holding.id)")
-        try execute( """
+        try execute("""
             INSERT INTO holdings (id, object_id, holder, received_from, received_us, status, snapshot)
-            VALUES (\(holding.id), \(holding.objectID), \(holding.holder.rawValue), \(holding.receivedFrom.rawValue),
-                    \(StoredValue.microseconds(holding.received)), \(holding.status), \(json))
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET object_id = excluded.object_id, holder = excluded.holder,
                 received_from = excluded.received_from, received_us = excluded.received_us, status = excluded.status,
                 snapshot = excluded.snapshot
-            """)
+            """, [holding.id, holding.objectID, holding.holder.rawValue, holding.receivedFrom.rawValue,
+                  StoredValue.microseconds(holding.received), holding.status, json])
     }
 
     private func requireOutbox(_ id: String) throws {
@@ -165,7 +167,7 @@ struct SQLiteStepWriter {
     private func appendAudit<Result>(
         inboxDuplicates: Set<String>, _ audit: (AuditContext) throws -> (AuditAppend, Result)
     ) throws -> (Range<Int64>, Result) {
-        let size = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_leaves") ?? 0
+        let size = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_leaves")) ?? 0
         let frontierIDs = AuditNodeID.frontier(forSize: size)
         let hashes = try SQLiteAuditReader(db: db).nodeHashes(frontierIDs)
         var frontier = [Data]()
@@ -176,12 +178,10 @@ struct SQLiteStepWriter {
         let (append, result) = try audit(AuditContext(size: size, frontier: frontier, inboxDuplicates: inboxDuplicates))
         let nodes = try append.checked(after: size)
         for (offset, leaf) in append.leaves.enumerated() {
-            try execute( """
-                INSERT INTO audit_leaves (idx, entry, leaf_hash) VALUES (\(size + Int64(offset)), \(leaf.entry), \(leaf.leafHash))
-                """)
+            try execute("INSERT INTO audit_leaves (idx, entry, leaf_hash) VALUES (?, ?, ?)", [size + Int64(offset), leaf.entry, leaf.leafHash])
         }
         for node in nodes {
-            try execute( "INSERT INTO audit_nodes (level, idx, hash) VALUES (\(node.id.level), \(node.id.index), \(node.hash))")
+            try execute("INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)", [node.id.level, node.id.index, node.hash])
         }
         return (size..<(size + Int64(append.leaves.count)), result)
     }
@@ -194,10 +194,9 @@ struct SQLiteAuditReader {
     func nodeHashes(_ ids: [AuditNodeID]) throws -> [Data?] {
         try ids.map { id in
             if id.level == 0 {
-                return try Data.fetchOne(db, SQLRequest<Data>(literal: "SELECT leaf_hash FROM audit_leaves WHERE idx = \(id.index)"))
+                return try Data.fetchOne(db.cachedStatement(sql: "SELECT leaf_hash FROM audit_leaves WHERE idx = ?"), arguments: [id.index])
             }
-            return try Data.fetchOne(
-                db, SQLRequest<Data>(literal: "SELECT hash FROM audit_nodes WHERE level = \(id.level) AND idx = \(id.index)"))
+            return try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?"), arguments: [id.level, id.index])
         }
     }
 }

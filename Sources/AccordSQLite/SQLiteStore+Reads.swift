@@ -63,9 +63,8 @@ extension SQLiteStore {
 
     public func inboxEnvelope(id: String) async throws -> InboxEnvelope? {
         try await read("reading the inbox") { db in
-            try Row.fetchOne(db, SQLRequest<Row>(literal: """
-                SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = \(id)
-                """)).map { row in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = ?"),
+                             arguments: [id]).map { row in
                 InboxEnvelope(
                     id: try row.decode(atIndex: 0), sender: try StoredValue.party(row.decode(atIndex: 1), "inbox envelope \(id)"),
                     received: StoredValue.date(microseconds: try row.decode(atIndex: 2)), bytes: try row.decode(atIndex: 3))

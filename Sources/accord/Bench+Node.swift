@@ -1,6 +1,7 @@
 import AccordCore
 import AccordCrypto
 import AccordNode
+import AccordPostgres
 import AccordSQLite
 import AccordStore
 import ArgumentParser
@@ -9,13 +10,16 @@ import Hummingbird
 import Synchronization
 
 /// `accord bench node`: three nodes (KR, JP, US) in this process, each with its own SQLite file
-/// (WAL, synchronous=FULL) and its own federation listener on loopback with mutual TLS; 1 KiB payloads.
+/// (WAL, synchronous=FULL) — or its own PostgreSQL database with `--postgres` — and its own federation
+/// listener on loopback with mutual TLS; 1 KiB payloads.
 struct BenchNode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "node", abstract: "Delivered envelopes per second, direct and relayed, and latency.")
 
     @Option(help: "Envelopes per throughput run.") var count = 5000
     @Option(help: "Envelopes released per batch (one seal batch, one transaction).") var batch = 250
     @Option(help: "Single-envelope round trips for latency.") var samples = 200
+    @Option(help: "Use PostgreSQL: a server URL (postgres://user@host:port/db); the bench creates and drops databases accord_bench_kr, _jp, _us there.")
+    var postgres: String?
 
     final class Clock: Sendable {
         let now = Mutex(Instant.parse("2017-06-01T00:00:00Z")!)
@@ -30,7 +34,7 @@ struct BenchNode: AsyncParsableCommand {
     struct Node: Sendable {
         let identity: NodeIdentity
         let engine: NodeEngine
-        let store: SQLiteStore
+        let store: any NodeStore
     }
 
     func run() async throws {
@@ -42,15 +46,44 @@ struct BenchNode: AsyncParsableCommand {
         let from = Instant.parse("2010-01-01")!, until = Instant.parse("2030-01-01")!
         var identities: [String: NodeIdentity] = [:]
         for party in ["KR", "JP", "US"] { identities[party] = try NodeIdentity.generate(party: party, notBefore: from, notAfter: until) }
-        var built: [String: Node] = [:]
-        for (party, identity) in identities {
-            let store = try SQLiteStore(path: directory.appendingPathComponent("\(party).sqlite").path)
-            try await store.migrate()
-            let peers = try identities.filter { $0.key != party }.map { try PartyKeyBundle(identity: $0.value) }
-            built[party] = Node(identity: identity, engine: try NodeEngine(identity: identity, peers: peers, book: book, store: store,
-                                                                          clock: { clock.read() }, retryClock: Date.init), store: store)
+        try await withStores(["KR", "JP", "US"], directory: directory) { stores in
+            var built: [String: Node] = [:]
+            for (party, identity) in identities {
+                let store = stores[party]!
+                try await store.migrate()
+                let peers = try identities.filter { $0.key != party }.map { try PartyKeyBundle(identity: $0.value) }
+                built[party] = Node(identity: identity, engine: try NodeEngine(identity: identity, peers: peers, book: book, store: store,
+                                                                              clock: { clock.read() }, retryClock: Date.init), store: store)
+            }
+            try await measure(nodes: built, book: book, clock: clock)
         }
-        let nodes = built
+    }
+
+    /// One store per party: SQLite files in `directory`, or fresh PostgreSQL databases with `--postgres`.
+    private func withStores(
+        _ parties: [String], directory: URL, opened: [String: any NodeStore] = [:], _ body: ([String: any NodeStore]) async throws -> Void
+    ) async throws {
+        guard let party = parties.first else { return try await body(opened) }
+        var opened = opened
+        guard let server = postgres else {
+            opened[party] = try SQLiteStore(path: directory.appendingPathComponent("\(party).sqlite").path)
+            return try await withStores(Array(parties.dropFirst()), directory: directory, opened: opened, body)
+        }
+        let name = "accord_bench_\(party.lowercased())"
+        let url = try await PostgresStore.recreateDatabase(name, serverURL: server)
+        do {
+            try await PostgresStore.withStore(url: url) { store in
+                opened[party] = store
+                try await withStores(Array(parties.dropFirst()), directory: directory, opened: opened, body)
+            }
+        } catch {
+            try? await PostgresStore.dropDatabase(name, serverURL: server)
+            throw error
+        }
+        try await PostgresStore.dropDatabase(name, serverURL: server)
+    }
+
+    private func measure(nodes: [String: Node], book: PolicyBook, clock: Clock) async throws {
         let batch = self.batch, count = self.count, samples = self.samples
         try await withListeners(nodes) { clients in
             let kr = nodes["KR"]!.engine
@@ -61,7 +94,7 @@ struct BenchNode: AsyncParsableCommand {
                 (0..<n).map { ReleaseSubmission(objectID: "\(tag)-\($0)", label: "KR//II//REL TO JP,US//TOPIC nk-missile", object: payload,
                                                  purpose: "missile-warning", recipients: [PartyCode("JP")!]) }
             }
-            print("Three nodes in one process, SQLite files with durable commits, mutual TLS on loopback, 1 KiB payloads")
+            print("Three nodes in one process, \(postgres == nil ? "SQLite files with durable commits" : "PostgreSQL databases (one per node)"), mutual TLS on loopback, 1 KiB payloads")
             // Direct (2017): KR → JP.
             clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
             let direct = try await throughput(count: count, hops: [("KR", "JP")], nodes: nodes, clients: clients) { index in

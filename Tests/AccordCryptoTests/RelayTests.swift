@@ -48,6 +48,40 @@ import Testing
         #expect(opened.header.relay?.originatorHeader.id == path.original.id)
     }
 
+    @Test func batchSignedConsentsVerifyOnceAndRelay() throws {
+        let path = try received()
+        let requests = [Consent.Request(intermediary: "US", finalRecipient: "JP", scope: .envelope(path.original.id))]
+            + (0..<4).map { _ in Consent.Request(intermediary: "US", finalRecipient: "JP", scope: .envelope(.random())) }
+        let consents = try Consent.issueBatch(by: world.kr, requests, issuedAt: Dates.now)
+        #expect(consents.count == 5)
+        let cache = VerifiedRootCache()
+        for consent in consents {
+            let parsed = try Consent(encoded: consent.encoded)
+            #expect(parsed.encoded == consent.encoded)
+            try parsed.verify(directory: world.directory, cache: cache)
+        }
+        #expect(cache.count == 1)  // one root, verified once
+        // The final recipient opens a relay carrying a version-2 consent.
+        let envelope = try relay(path, consent: consents[0])
+        #expect(try path.jpOpener.open(encoded: envelope.encoded, directory: world.directory).header.relay?.originatorHeader.id == path.original.id)
+        // A consent moved into another batch's proof, or a flipped byte in its body, does not verify.
+        var tampered = consents[1].encoded
+        tampered[40] ^= 0x01
+        #expect(throws: AccordCryptoError.self) { try Consent(encoded: tampered).verify(directory: world.directory, cache: cache) }
+        let other = try Consent.issueBatch(by: world.kr, [requests[1], requests[2]], issuedAt: Dates.now)
+        let foreign = try Consent.issueBatch(by: world.us, [requests[1]], issuedAt: Dates.now)
+        guard case .batch(_, let ownRoot) = consents[1].authentication, case .batch(_, let otherRoot) = other[0].authentication,
+              case .batch(_, let usRoot) = foreign[0].authentication else {
+            Issue.record("not batch-signed"); return
+        }
+        let body = Array(consents[1].encoded.dropLast(ownRoot.encoded.count))
+        // Another KR batch's root: the proof does not lead to it.
+        #expect(throws: AccordCryptoError.self) { try Consent(encoded: body + otherRoot.encoded).verify(directory: world.directory, cache: cache) }
+        // A root signed by someone else than the consent's originator.
+        #expect(throws: AccordCryptoError.self) { try Consent(encoded: body + usRoot.encoded).verify(directory: world.directory, cache: cache) }
+        #expect(try Consent(encoded: body + ownRoot.encoded).encoded == consents[1].encoded)
+    }
+
     @Test func scopedConsentIsCheckedThroughTheEvaluator() throws {
         let path = try received()
         let scope = ConsentScope.scope(

@@ -26,10 +26,19 @@ public enum ReceiptBatchRootKind: SignedRootKind {
     public static let name = "receipt root"
 }
 
+/// Roots of consent batches, signed by the originator (one signature for the consents of one release).
+public enum ConsentBatchRootKind: SignedRootKind {
+    public static let tag = "accord.consent-root"
+    public static let signatureContext = "consent-root"
+    public static let name = "consent root"
+}
+
 /// The root of a batch's Merkle tree (envelopes sent together).
 public typealias SignedBatchRoot = SignedMerkleRoot<EnvelopeBatchRootKind>
 /// The root of a batch's Merkle tree (receipts of one transmission).
 public typealias ReceiptRoot = SignedMerkleRoot<ReceiptBatchRootKind>
+/// The root of a batch's Merkle tree (consents issued together).
+public typealias ConsentRoot = SignedMerkleRoot<ConsentBatchRootKind>
 
 /// The root of a Merkle tree, hybrid-signed once. Encoding: tag, version 1, signer, key id, signedAt,
 /// tree size (`u32`, 1…2²⁰), root (32 bytes), then the hybrid signature over everything before it.

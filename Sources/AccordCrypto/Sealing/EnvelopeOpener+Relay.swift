@@ -34,7 +34,7 @@ extension EnvelopeOpener {
         guard consent.originator == original.originator else {
             throw AccordCryptoError(.consentNotCovering, "\(what): the consent is by \(consent.originator), not the originator \(original.originator)")
         }
-        try consent.verify(directory: directory)
+        try consent.verify(directory: directory, cache: rootCache)
         guard consent.intermediary == header.sender else {
             throw AccordCryptoError(.consentNotCovering, "\(what): the consent names intermediary \(consent.intermediary), not \(header.sender)")
         }

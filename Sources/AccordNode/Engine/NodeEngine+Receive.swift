@@ -124,7 +124,7 @@ extension NodeEngine {
         let header = opened.header
         let book = self.book
         let label: Label
-        do { label = try LabelParser(parties: book.parties).parse(header.originatorLabel) } catch {
+        do { label = try parseLabel(header.originatorLabel) } catch {
             throw NodeError(.malformed, "envelope \(header.id) carries an unreadable label: \(error.message)")
         }
         guard label.originator.rawValue == header.originator, let sender = PartyCode(header.sender) else {
@@ -167,7 +167,7 @@ extension NodeEngine {
             let consent = try AccordCrypto.Consent(encoded: bytes)
             guard consent.intermediary == party.rawValue, consent.originator == label.originator.rawValue,
                   let recipient = PartyCode(consent.finalRecipient) else { continue }
-            try consent.verify(directory: directory)
+            try consent.verify(directory: directory, cache: consentRoots)
             let request = ReleaseRequest(label: label, sender: party, recipient: recipient, purpose: opened.header.purpose,
                                          instant: now, objectID: opened.header.id.description)
             let decision = book.decide(request, consents: [Self.coreConsent(consent)])

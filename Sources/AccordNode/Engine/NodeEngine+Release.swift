@@ -44,15 +44,15 @@ extension NodeEngine {
     public func release(_ submissions: [ReleaseSubmission], by user: User) async throws -> [[RecipientOutcome]] {
         let now = clock()
         let book = self.book
-        let parser = LabelParser(parties: book.parties)
         var drafts: [EnvelopeDraft] = []
         var rows: [(draft: Int, recipient: PartyCode, agreement: String)] = []
         var events: [AuditEvent] = []
         var outcomes: [[RecipientOutcome]] = []
         var objects: [StoredObject] = []
+        var consents: [(draft: Int, request: AccordCrypto.Consent.Request, payload: ObjectPayload)] = []
         for submission in submissions {
             let label: Label
-            do { label = try parser.parse(submission.label) } catch { throw NodeError(.malformed, error.description) }
+            do { label = try parseLabel(submission.label) } catch { throw NodeError(.malformed, error.description) }
             guard label.originator == party else {
                 throw NodeError(.forbidden, "\(party) releases only its own information; \(label.originator)'s goes on only through relay")
             }
@@ -82,11 +82,11 @@ extension NodeEngine {
                     guard let hubLevel = book.equivalent(of: label.level, originator: party, holder: hub, agreements: [firstLeg]) else {
                         throw NodeError(.refused, "no \(hub) level for \(label.level.code) under \(firstLeg)")
                     }
-                    var draft = EnvelopeDraft(recipient: hub.rawValue, agreementID: firstLeg, originatorLabel: label.text,
+                    let draft = EnvelopeDraft(recipient: hub.rawValue, agreementID: firstLeg, originatorLabel: label.text,
                                               recipientLabel: Self.recipientLabel(hub, hubLevel), purpose: submission.purpose, payload: [])
-                    let consent = try AccordCrypto.Consent.issue(
-                        by: identity, intermediary: hub.rawValue, finalRecipient: recipient.rawValue, scope: .envelope(draft.id), issuedAt: now)
-                    draft.payload = ObjectPayload(objectID: submission.objectID, consents: [consent.encoded], object: submission.object).encoded
+                    // The consent for this envelope's onward release is signed below, with the call's other consents.
+                    let consent = AccordCrypto.Consent.Request(intermediary: hub.rawValue, finalRecipient: recipient.rawValue, scope: .envelope(draft.id))
+                    consents.append((drafts.count, consent, ObjectPayload(objectID: submission.objectID, object: submission.object)))
                     envelopeID = draft.id.description
                     rows.append((drafts.count, hub, firstLeg))
                     drafts.append(draft)
@@ -101,6 +101,10 @@ extension NodeEngine {
             }
             outcomes.append(perObject)
             if let stored = submission.stored, perObject.contains(where: \.decision.isAllowed) { objects.append(stored) }
+        }
+        // One hybrid signature for every consent of the call (a batch-signed consent per relayed envelope).
+        for (consent, item) in zip(try AccordCrypto.Consent.issueBatch(by: identity, consents.map(\.request), issuedAt: now), consents) {
+            drafts[item.draft].payload = ObjectPayload(objectID: item.payload.objectID, consents: [consent.encoded], object: item.payload.object).encoded
         }
         var outbox: [OutboxEnvelope] = []
         if !drafts.isEmpty {

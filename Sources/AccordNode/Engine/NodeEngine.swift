@@ -24,6 +24,11 @@ public final class NodeEngine: Sendable {
     let opener: EnvelopeOpener
     /// Receipt batch roots already verified (one hybrid verification per peer answer).
     let receiptRoots = VerifiedRootCache()
+    /// Labels already parsed, by text (they depend on the party directory only, which never changes):
+    /// a node sees the same few labels over and over.
+    let labels = Mutex<[String: Label]>([:])
+    /// Consent batch roots already verified (one hybrid verification per originator's release call).
+    let consentRoots = VerifiedRootCache()
     let store: any NodeStore
     /// The node's audit log over its store, signing tree heads with the hybrid key.
     let auditLog: AuditLog
@@ -110,6 +115,17 @@ public final class NodeEngine: Sendable {
     @discardableResult
     public func signTreeHead() async throws -> SignedTreeHead {
         try await auditLog.signTreeHead(now: AuditTimestamp(clock()))
+    }
+
+    /// Parses a label, from the cache when this text was parsed before (at most 4,096 kept).
+    func parseLabel(_ text: String) throws(LabelError) -> Label {
+        if let known = labels.withLock({ $0[text] }) { return known }
+        let label = try LabelParser(parties: book.parties).parse(text)
+        labels.withLock { cache in
+            if cache.count >= 4_096 { cache.removeAll(keepingCapacity: true) }
+            cache[text] = label
+        }
+        return label
     }
 
     /// The text a recipient's equivalent label travels as: its own policy and level (`JP//GOKUHI`).
