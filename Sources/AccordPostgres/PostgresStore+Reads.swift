@@ -68,6 +68,13 @@ extension PostgresStore {
             nextAttempt: StoredValue.date(microseconds: try row[7].decode(Int64.self)), state: state)
     }
 
+    public func inboxHolds(_ ids: [String]) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return Set(try await rows("reading the inbox", "SELECT envelope_id FROM inbox WHERE envelope_id = ANY(\(ids))") { row in
+            try row[0].decode(String.self)
+        })
+    }
+
     public func inboxEnvelope(id: String) async throws -> InboxEnvelope? {
         try await rows("reading the inbox", """
             SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = \(id)

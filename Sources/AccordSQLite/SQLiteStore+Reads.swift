@@ -61,6 +61,20 @@ extension SQLiteStore {
             nextAttempt: StoredValue.date(microseconds: try row.decode(atIndex: 7)), state: state)
     }
 
+    public func inboxHolds(_ ids: [String]) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try await read("reading the inbox") { db in
+            var held = Set<String>()
+            // At most 500 bound values per statement (SQLite's limit is higher; this keeps statements reusable).
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(ids.count, start + 500)])
+                let sql = "SELECT envelope_id FROM inbox WHERE envelope_id IN (\(repeatElement("?", count: chunk.count).joined(separator: ",")))"
+                held.formUnion(try String.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(chunk)))
+            }
+            return held
+        }
+    }
+
     public func inboxEnvelope(id: String) async throws -> InboxEnvelope? {
         try await read("reading the inbox") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = ?"),

@@ -17,12 +17,16 @@ public final class SQLiteStore: NodeStore {
         self.writer = writer
     }
 
-    /// Opens (or creates) the store file at `path`: WAL, `synchronous=FULL`, foreign keys on.
+    /// Opens (or creates) the store file at `path`: WAL, `synchronous=FULL`, foreign keys on; each
+    /// connection keeps up to 64 MiB of pages in its cache and reads the file through a 1 GiB memory
+    /// map (a profile showed a tenth of a node's time in `pread` copies with SQLite's 2 MiB default).
     /// - Throws: ``StoreError/Code/unavailable`` if the file cannot be opened.
     public convenience init(path: String) throws(StoreError) {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }
         configuration.busyMode = .timeout(10)
         do {

@@ -43,6 +43,8 @@ public protocol NodeStore: Sendable {
 
     /// One received envelope.
     func inboxEnvelope(id: String) async throws -> InboxEnvelope?
+    /// Which of `ids` the inbox holds (one query for a whole transmission).
+    func inboxHolds(_ ids: [String]) async throws -> Set<String>
 
     // MARK: Holdings, users, consents, notes, keys
 

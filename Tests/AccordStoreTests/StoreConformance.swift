@@ -148,6 +148,8 @@ struct StoreConformance {
         #expect(try await store.inboxEnvelope(id: "x1") == InboxEnvelope(id: "x1", sender: KR, received: instant(0), bytes: bytes("envelope x1")))
         #expect(try await store.inboxEnvelope(id: "x2")?.bytes == bytes("envelope x2"))
         #expect(try await store.inboxEnvelope(id: "x3") == nil)
+        #expect(try await store.inboxHolds(["x1", "x3", "x2"]) == ["x1", "x2"])
+        #expect(try await store.inboxHolds([]).isEmpty)
         #expect(try await store.holding(id: "h2") == nil)
         #expect(try await store.holdings(holder: nil).map(\.id) == ["h1"])
     }

@@ -39,19 +39,27 @@ extension NodeEngine {
         var objects: [StoredObject] = []
         var outboxDrafts: [(draft: EnvelopeDraft, recipient: PartyCode, agreement: String)] = []
         var events: [(envelopeID: String, event: AuditEvent)] = []
-        for (index, bytes) in transmission.envelopes.enumerated() {
+        // Open everything first, then ask the store once which envelopes it already holds.
+        var openedAll: [Result<OpenedEnvelope, any Error>] = transmission.envelopes.map { bytes in Result { try open(bytes) } }
+        let ids = openedAll.compactMap { try? $0.get().header.id.description }
+        let held: Set<String>
+        do { held = try await store.inboxHolds(ids) } catch {
+            held = []
+            openedAll = openedAll.map { _ in .failure(NodeError(.store, "cannot read the inbox: \(error)")) }
+        }
+        for (index, attempt) in openedAll.enumerated() {
             do {
-                let opened = try open(bytes)
+                let opened = try attempt.get()
                 let header = opened.header
                 let id = header.id.description
-                if try await store.inboxEnvelope(id: id) != nil {
+                if held.contains(id) {
                     // A replay of something already held: acknowledge again, change nothing.
                     accepted.append((index, opened))
                     await audit(.securityEvent(kind: .replay, peer: header.sender, envelopeID: id, detail: "already held; acknowledged again"))
                     continue
                 }
                 let (holding, relays) = try check(opened, now: now)
-                inbox.append(InboxWrite(envelope: InboxEnvelope(id: id, sender: PartyCode(header.sender)!, received: now, bytes: Data(bytes)),
+                inbox.append(InboxWrite(envelope: InboxEnvelope(id: id, sender: PartyCode(header.sender)!, received: now, bytes: Data(transmission.envelopes[index])),
                                         holding: holding.snapshot))
                 objects += receivedObject(holding, payload: opened.payload)
                 events.append((id, .envelopeReceived(envelopeID: id, sender: header.sender, originator: header.originator,
