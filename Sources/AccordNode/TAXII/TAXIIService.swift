@@ -6,24 +6,6 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Limits of the node's TAXII server.
-public struct TAXIIOptions: Sendable {
-    /// The largest request body accepted, in bytes (`max_content_length`); larger is 413.
-    public var maxContentLength: Int
-    /// The most objects one POST may carry; more is 413.
-    public var maxObjects: Int
-    /// Page size when a request gives no `limit`, and the largest page served.
-    public var defaultLimit: Int
-    public var maxLimit: Int
-
-    public init(maxContentLength: Int = 4 << 20, maxObjects: Int = 1000, defaultLimit: Int = 100, maxLimit: Int = 1000) {
-        self.maxContentLength = maxContentLength
-        self.maxObjects = maxObjects
-        self.defaultLimit = defaultLimit
-        self.maxLimit = maxLimit
-    }
-}
-
 /// A refused TAXII request: the error object sent, with its HTTP status.
 struct TAXIIFailure: Error, Sendable {
     let object: TAXIIErrorObject
@@ -46,12 +28,14 @@ final class TAXIIService: Sendable {
     let catalog: TAXIICatalog
     let options: TAXIIOptions
     let pager: TAXIIPager
-    private let statuses = Mutex<[String: (owner: String, status: TAXIIStatus)]>([:])
+    private let statuses: Mutex<TAXIIStatusLog>
 
     init(engine: NodeEngine, options: TAXIIOptions) throws {
+        if let problem = options.problem { throw NodeConfigurationError(problem) }
         self.engine = engine
         self.catalog = TAXIICatalog(party: engine.party, book: engine.book)
         self.options = options
+        self.statuses = Mutex(TAXIIStatusLog(capacity: options.maxStatuses))
         var key = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in key.indices { key[index] = generator.next() }
@@ -92,7 +76,7 @@ final class TAXIIService: Sendable {
                 if filter.ids != nil { denied.append(.accessDenied(user: user.id, envelopeID: row.stixID, reasons: reasons)) }
                 continue
             }
-            guard let json = try? JSONReader(maxBytes: 8 << 20, maxDepth: 32).parse(row.bytes), var object = try? STIXObject(json: json) else {
+            guard let json = try? JSONReader(maxBytes: max(8 << 20, options.maxContentLength), maxDepth: 32).parse(row.bytes), var object = try? STIXObject(json: json) else {
                 engine.logger.error("stored TAXII object does not decode", metadata: ["accord.object": "\(row.stixID)"])
                 continue
             }
@@ -134,14 +118,15 @@ final class TAXIIService: Sendable {
     // MARK: Status
 
     func keep(_ status: TAXIIStatus, owner: String) {
-        statuses.withLock { $0[status.id] = (owner, status) }
+        statuses.withLock { $0.keep(status, owner: owner) }
     }
 
     func status(_ id: String, for user: User) throws(TAXIIFailure) -> TAXIIStatus {
-        guard let kept = statuses.withLock({ $0[id.lowercased()] }), kept.owner == user.id else {
-            throw TAXIIFailure(404, "Status not found", code: "not-found", "no status '\(id.prefix(80))' for \(user.id)")
+        guard let status = statuses.withLock({ $0.status(id.lowercased(), owner: user.id) }) else {
+            throw TAXIIFailure(404, "Status not found", code: "not-found",
+                               "no status '\(id.prefix(80))' for \(user.id) (statuses are kept in memory, the last \(options.maxStatuses), until the node restarts)")
         }
-        return kept.status
+        return status
     }
 
     // MARK: Time
