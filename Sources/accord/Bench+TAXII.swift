@@ -29,8 +29,8 @@ struct BenchTAXII: AsyncParsableCommand {
     static let label = "KR//II//REL TO JP//TOPIC nk-missile"
 
     func validate() throws {
-        guard batch > 0, count >= batch, page > 0, page <= 10_000, reads > 0 else {
-            throw ValidationError("need 0 < batch <= count, 0 < page <= 10000 and reads > 0")
+        guard batch > 0, batch < 10_000, count >= batch, page > 0, page <= 10_000, reads > 0 else {
+            throw ValidationError("need 0 < batch <= count, batch < 10000 (the envelope also holds the marking), 0 < page <= 10000 and reads > 0")
         }
     }
 
