@@ -7,6 +7,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             BenchCore.self,
             BenchNode.self,
+            BenchTAXII.self,
             BenchTracking.self,
             BenchCrypto.self,
             BenchAudit.self,

@@ -20,6 +20,20 @@ struct NodeConfigurationTests {
         #expect(configuration.store == .sqlite(URL(fileURLWithPath: "/srv/kr/state/accord.sqlite")))
         #expect(configuration.peers.first?.certificate.path == "/srv/kr/peers/JP.der")
         #expect(configuration.users.first?.needToKnow.map(\.rawValue) == ["nk-missile"])
+        #expect(configuration.taxii == TAXIIOptions())
+    }
+
+    static func withTAXII(_ object: String) -> String {
+        validJSON.replacingOccurrences(of: #""agreements":null,"#, with: #""agreements":null,"taxii":\#(object),"#)
+    }
+
+    @Test("the taxii object sets the limits it names; the others keep their defaults")
+    func taxiiLimits() throws {
+        let json = Self.withTAXII(#"{"maxContentLength": 1048576, "maxObjects": 200, "maxLimit": 500, "maxStatuses": 50}"#)
+        let taxii = try NodeConfiguration.decode(Data(json.utf8), relativeTo: URL(fileURLWithPath: "/tmp")).taxii
+        #expect(taxii == TAXIIOptions(maxContentLength: 1 << 20, maxObjects: 200, defaultLimit: 100, maxLimit: 500, maxStatuses: 50))
+        let empty = try NodeConfiguration.decode(Data(Self.withTAXII("{}").utf8), relativeTo: URL(fileURLWithPath: "/tmp")).taxii
+        #expect(empty == TAXIIOptions())
     }
 
     @Test("malformed configuration gives one line naming the problem", arguments: [
@@ -33,6 +47,17 @@ struct NodeConfigurationTests {
         (validJSON.replacingOccurrences(of: "https://127.0.0.1:7402", with: "http://127.0.0.1:7402"), "https"),
         (validJSON.replacingOccurrences(of: #""nk-missile""#, with: #""NK""#), "'NK' is not a topic"),
         (validJSON.replacingOccurrences(of: String(repeating: "ab", count: 32), with: "secret"), "tokenSHA256"),
+        (withTAXII(#"{"maxObjects": 0}"#), "taxii.maxObjects 0 must be a whole number between 1 and 10000"),
+        (withTAXII(#"{"maxContentLength": -1}"#), "taxii.maxContentLength -1 must be a whole number between 1 and"),
+        (withTAXII(#"{"maxContentLength": 1099511627776}"#), "taxii.maxContentLength 1099511627776 must be a whole number between 1 and 67108864"),
+        (withTAXII(#"{"maxLimit": 100000}"#), "taxii.maxLimit"),
+        (withTAXII(#"{"maxStatuses": 0}"#), "taxii.maxStatuses"),
+        (withTAXII(#"{"defaultLimit": 500, "maxLimit": 100}"#), "taxii.defaultLimit 500 must not exceed taxii.maxLimit 100"),
+        (withTAXII(#"{"maxObject": 5}"#), "taxii.maxObject is not a TAXII limit"),
+        (withTAXII(#"{"maxObjects": "many"}"#), "wrong type at 'taxii.maxObjects'"),
+        (withTAXII(#"{"maxObjects": 2.5}"#), "taxii.maxObjects 2.5 must be a whole number"),
+        (withTAXII(#"{"maxStatuses": 1e300}"#), "taxii.maxStatuses 1e+300 must be a whole number"),
+        (withTAXII("[]"), "wrong type at 'taxii'"),
     ])
     func malformed(json: String, fragment: String) {
         #expect {

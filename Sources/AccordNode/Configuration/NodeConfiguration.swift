@@ -42,6 +42,16 @@ public struct NodeConfiguration: Sendable, Equatable {
         public var passwordSHA256: String? = nil
         /// What the user may do beyond reading and releasing (``Role``).
         public var roles: [Role] = []
+
+        public init(id: String, clearance: String, needToKnow: [Topic], tokenSHA256: String, passwordSHA256: String? = nil,
+                    roles: [Role] = []) {
+            self.id = id
+            self.clearance = clearance
+            self.needToKnow = needToKnow
+            self.tokenSHA256 = tokenSHA256
+            self.passwordSHA256 = passwordSHA256
+            self.roles = roles
+        }
     }
 
     /// A power beyond an analyst's.
@@ -62,6 +72,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public let agreements: URL?
     public let peers: [Peer]
     public let users: [UserEntry]
+    /// Limits of the TAXII server (the `"taxii"` object; absent fields keep their defaults).
+    public let taxii: TAXIIOptions
 
     /// Reads and checks a configuration file.
     public static func load(from file: URL) throws(NodeConfigurationError) -> NodeConfiguration {
@@ -133,7 +145,32 @@ public struct NodeConfiguration: Sendable, Equatable {
         }
         return NodeConfiguration(
             party: party, federation: file.federation, api: file.api, identity: path(file.identity), store: store,
-            agreements: file.agreements.map(path), peers: peers, users: users)
+            agreements: file.agreements.map(path), peers: peers, users: users, taxii: try taxii(file.taxii ?? [:]))
+    }
+
+    /// The TAXII limits from the `"taxii"` object: known fields only, each a whole number within its bounds.
+    private static func taxii(_ fields: [String: Double]) throws(NodeConfigurationError) -> TAXIIOptions {
+        let known = TAXIIOptions.ceilings.map(\.field)
+        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw NodeConfigurationError("taxii.\(unknown.prefix(60)) is not a TAXII limit (\(known.joined(separator: ", ")))")
+        }
+        var values: [String: Int] = [:]
+        for (field, ceiling) in TAXIIOptions.ceilings {
+            guard let value = fields[field] else { continue }
+            guard value >= 1, value <= Double(ceiling), value == value.rounded() else {
+                let shown = value == value.rounded() && abs(value) < 1e18 ? String(Int64(value)) : String(value)
+                throw NodeConfigurationError("taxii.\(field) \(shown) must be a whole number between 1 and \(ceiling)")
+            }
+            values[field] = Int(value)
+        }
+        var options = TAXIIOptions()
+        if let value = values["maxContentLength"] { options.maxContentLength = value }
+        if let value = values["maxObjects"] { options.maxObjects = value }
+        if let value = values["defaultLimit"] { options.defaultLimit = value }
+        if let value = values["maxLimit"] { options.maxLimit = value }
+        if let value = values["maxStatuses"] { options.maxStatuses = value }
+        if let problem = options.problem { throw NodeConfigurationError(problem) }
+        return options
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -182,4 +219,5 @@ private struct ConfigurationFile: Decodable {
     let agreements: String?
     let peers: [PeerEntry]
     let users: [UserEntry]?
+    let taxii: [String: Double]?
 }

@@ -52,7 +52,7 @@ public enum NodeRuntime {
             metrics: metrics, host: configuration.federation.host, port: configuration.federation.port)
         let api = try APIApplication.build(
             engine: engine, users: configuration.users, clock: clock, metrics: metrics,
-            host: configuration.api.host, port: configuration.api.port)
+            host: configuration.api.host, port: configuration.api.port, taxii: configuration.taxii)
         let clients = try configuration.peers.map { peer in
             PeerClient(party: peer.party, url: peer.url,
                        tls: try FederationTLS.clientConfiguration(identity: tls, pinnedPeers: [certificates[peer.party]!]))

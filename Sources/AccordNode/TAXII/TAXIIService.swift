@@ -6,24 +6,6 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Limits of the node's TAXII server.
-public struct TAXIIOptions: Sendable {
-    /// The largest request body accepted, in bytes (`max_content_length`); larger is 413.
-    public var maxContentLength: Int
-    /// The most objects one POST may carry; more is 413.
-    public var maxObjects: Int
-    /// Page size when a request gives no `limit`, and the largest page served.
-    public var defaultLimit: Int
-    public var maxLimit: Int
-
-    public init(maxContentLength: Int = 4 << 20, maxObjects: Int = 1000, defaultLimit: Int = 100, maxLimit: Int = 1000) {
-        self.maxContentLength = maxContentLength
-        self.maxObjects = maxObjects
-        self.defaultLimit = defaultLimit
-        self.maxLimit = maxLimit
-    }
-}
-
 /// A refused TAXII request: the error object sent, with its HTTP status.
 struct TAXIIFailure: Error, Sendable {
     let object: TAXIIErrorObject
@@ -46,12 +28,14 @@ final class TAXIIService: Sendable {
     let catalog: TAXIICatalog
     let options: TAXIIOptions
     let pager: TAXIIPager
-    private let statuses = Mutex<[String: (owner: String, status: TAXIIStatus)]>([:])
+    private let statuses: Mutex<TAXIIStatusLog>
 
     init(engine: NodeEngine, options: TAXIIOptions) throws {
+        if let problem = options.problem { throw NodeConfigurationError(problem) }
         self.engine = engine
         self.catalog = TAXIICatalog(party: engine.party, book: engine.book)
         self.options = options
+        self.statuses = Mutex(TAXIIStatusLog(capacity: options.maxStatuses))
         var key = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in key.indices { key[index] = generator.next() }
@@ -77,38 +61,47 @@ final class TAXIIService: Sendable {
         if let ids = filter.ids, !ids.contains(where: { $0.type == "marking-definition" }) { query.ids = ids.map(\.description) }
         if let types = filter.types, !markingsWanted { query.types = Array(types) }
         let stored = try await engine.store.objects(collection: entry.id, query: query)
-        let parser = LabelParser(parties: engine.book.parties)
         guard let scheme = engine.book.parties[engine.party]?.scheme else { return [] }
+        // Rows added before the `next` cursor's record can never be on this page: they are not
+        // decoded, unless another version of the same object is at or after the cursor (version
+        // matching looks at all of an object's versions). Their label still counts, so that each
+        // marking keeps the date added of the first object it marks.
+        let skipBefore = filter.next.flatMap(Self.cursorDateAdded).map(Self.microseconds)
+        let straddling = skipBefore.map { bound in Set(stored.lazy.filter { StoredValue.microseconds($0.dateAdded) >= bound }.map(\.stixID)) }
+        var labels = TAXIILabelCache(parser: LabelParser(parties: engine.book.parties), scheme: scheme)
         var records: [TAXIIRecord] = []
         var markings: [STIXIdentifier: TAXIIRecord] = [:]
         var denied: [AuditEvent] = []
         for row in stored {
-            guard let label = try? parser.parse(row.label), let level = scheme.level(named: row.localLevel) else {
+            guard let read = labels.read(row.label, level: row.localLevel) else {
                 engine.logger.error("TAXII object with an unreadable label or level", metadata: ["accord.object": "\(row.stixID)"])
                 continue
             }
-            let reasons = Self.refusals(user, label: label, level: level, party: engine.party)
+            let reasons = Self.refusals(user, label: read.label, level: read.level, party: engine.party)
             guard reasons.isEmpty else {
                 if filter.ids != nil { denied.append(.accessDenied(user: user.id, envelopeID: row.stixID, reasons: reasons)) }
                 continue
             }
-            guard let json = try? JSONReader(maxBytes: 8 << 20, maxDepth: 32).parse(row.bytes), var object = try? STIXObject(json: json) else {
+            let (marking, markingID) = try labels.marking(read, party: engine.party, book: engine.book)
+            func keepMarking() {
+                if markingsWanted, markings[markingID] == nil { markings[markingID] = TAXIIRecord(object: marking.object, dateAdded: Self.stamp(row.dateAdded)) }
+            }
+            if let skipBefore, let straddling, StoredValue.microseconds(row.dateAdded) < skipBefore, !straddling.contains(row.stixID) {
+                keepMarking()
+                continue
+            }
+            guard let json = try? JSONReader(maxBytes: max(8 << 20, options.maxContentLength), maxDepth: 32).parse(row.bytes),
+                  var object = try? STIXObject(json: json) else {
                 engine.logger.error("stored TAXII object does not decode", metadata: ["accord.object": "\(row.stixID)"])
                 continue
             }
-            let marking: LabelMarking
-            if label.originator == engine.party {
-                marking = LabelMarking(label: label, book: engine.book)
-            } else {
-                let shown = PartyLevel(party: engine.party, level: level)
-                marking = try LabelMarking(label: label, equivalentLevels: [shown], shownTo: shown)
+            if read.label.originator != engine.party {
                 var properties = object.properties
-                properties["object_marking_refs"] = .array([.string(marking.id.description)])
+                properties["object_marking_refs"] = .array([.string(markingID.description)])
                 object = try STIXObject(properties: properties)
             }
-            let added = Self.stamp(row.dateAdded)
-            records.append(TAXIIRecord(object: object, dateAdded: added))
-            if markingsWanted, markings[marking.id] == nil { markings[marking.id] = TAXIIRecord(object: marking.object, dateAdded: added) }
+            records.append(TAXIIRecord(object: object, dateAdded: Self.stamp(row.dateAdded)))
+            keepMarking()
         }
         if !denied.isEmpty { try await engine.commit(StepWrite(), events: denied) }
         return records + markings.values
@@ -134,14 +127,29 @@ final class TAXIIService: Sendable {
     // MARK: Status
 
     func keep(_ status: TAXIIStatus, owner: String) {
-        statuses.withLock { $0[status.id] = (owner, status) }
+        statuses.withLock { $0.keep(status, owner: owner) }
     }
 
     func status(_ id: String, for user: User) throws(TAXIIFailure) -> TAXIIStatus {
-        guard let kept = statuses.withLock({ $0[id.lowercased()] }), kept.owner == user.id else {
-            throw TAXIIFailure(404, "Status not found", code: "not-found", "no status '\(id.prefix(80))' for \(user.id)")
+        guard let status = statuses.withLock({ $0.status(id.lowercased(), owner: user.id) }) else {
+            throw TAXIIFailure(404, "Status not found", code: "not-found",
+                               "no status '\(id.prefix(80))' for \(user.id) (statuses are kept in memory, the last \(options.maxStatuses), until the node restarts)")
         }
-        return kept.status
+        return status
+    }
+
+    /// The date added named by a `next` cursor, read without checking it: only a hint for which
+    /// rows to decode (``TAXIIPager`` authenticates the cursor and refuses a forged one). The
+    /// cursor's payload is `1|<date added>|<id>|<version>` in base64url before the `.`; any
+    /// other shape gives `nil` (every row is decoded).
+    static func cursorDateAdded(_ cursor: String) -> STIXTimestamp? {
+        guard let payload = cursor.split(separator: ".", maxSplits: 1).first, payload.count < 512 else { return nil }
+        var base64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        let fields = String(decoding: data, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
+        guard fields.count == 4, fields[0] == "1" else { return nil }
+        return STIXTimestamp(String(fields[1]))
     }
 
     // MARK: Time

@@ -1,0 +1,71 @@
+import AccordCore
+import AccordSTIX
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import AccordNode
+
+@Suite("TAXII paging: following `next` gives exactly the unpaged listing")
+struct TAXIIPagingTests {
+    let path = "/api1/collections/kr-jp-gsomia-2016/objects/"
+
+    /// `(type, id, modified)` of each record, in order.
+    static func records(_ envelope: [String: Any]) -> [String] {
+        (envelope["objects"] as? [[String: Any]] ?? []).map { "\($0["type"] ?? "")|\($0["id"] ?? "")|\($0["modified"] ?? $0["created"] ?? "")" }
+    }
+
+    @Test("pages of one, with an object whose older version was added last", arguments: ["", "match[version]=first", "match[version]=all"])
+    func pagesMatchTheListing(versions: String) async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let (a, b, c) = ("4e1f7c56-1c7a-4d3e-9d7a-1a2b3c4d5e11", "4e1f7c56-1c7a-4d3e-9d7a-1a2b3c4d5e12", "4e1f7c56-1c7a-4d3e-9d7a-1a2b3c4d5e13")
+        let first = TAXIIFixture.envelope([
+            try TAXIIFixture.marking(TAXIIFixture.high).json, try TAXIIFixture.marking(TAXIIFixture.low).json,
+            try TAXIIFixture.object(uuid: a, label: TAXIIFixture.high, modified: "2017-06-01T00:00:00.000Z"),
+            try TAXIIFixture.object("note", uuid: b, label: TAXIIFixture.low),
+        ])
+        let second = TAXIIFixture.envelope([
+            try TAXIIFixture.marking(TAXIIFixture.high).json,
+            try TAXIIFixture.object(uuid: a, label: TAXIIFixture.high, modified: "2017-05-31T12:00:00.000Z"),
+            try TAXIIFixture.object(uuid: c, label: TAXIIFixture.high),
+        ])
+        try await TAXIIFixture.app(federation, "KR").test(.router) { client in
+            for body in [first, second] {
+                #expect(try await client.taxii(path, .post, user: "kr-analyst", body: body).status == .accepted)
+            }
+            let filter = versions.isEmpty ? "" : "&\(versions)"
+            let listing = Self.records(TAXIIFixture.json(try await client.taxii("\(path)?limit=1000\(filter)", user: "kr-analyst").body))
+            var paged: [String] = []
+            var next: String?
+            repeat {
+                let page = TAXIIFixture.json(try await client.taxii("\(path)?limit=1\(filter)" + (next.map { "&next=\($0)" } ?? ""), user: "kr-analyst").body)
+                paged += Self.records(page)
+                next = page["next"] as? String
+            } while next != nil && paged.count < 20
+            #expect(paged == listing)
+            // Two markings, B, C, and A once (last: 06-01; first: 05-31) or twice (all).
+            #expect(listing.count == (versions == "match[version]=all" ? 6 : 5), "\(listing)")
+            let versionsOfA = listing.filter { $0.contains(a) }.map { $0.split(separator: "|").last.map(String.init) ?? "" }
+            switch versions {
+            case "": #expect(versionsOfA == ["2017-06-01T00:00:00.000Z"])
+            case "match[version]=first": #expect(versionsOfA == ["2017-05-31T12:00:00.000Z"])
+            default: #expect(versionsOfA.sorted() == ["2017-05-31T12:00:00.000Z", "2017-06-01T00:00:00.000Z"])
+            }
+        }
+    }
+
+    @Test("the cursor hint reads the date added of a cursor the pager made, and nothing from other text")
+    func cursorHint() throws {
+        let pager = try TAXIIPager(key: Array(repeating: 7, count: 32))
+        let stamp = STIXTimestamp("2026-12-02T01:00:00.123456Z")!
+        let records = (0..<2).map { index in
+            TAXIIRecord(object: try! STIXObject(json: try! TAXIIFixture.object(uuid: "4e1f7c56-1c7a-4d3e-9d7a-1a2b3c4d5e2\(index)", label: nil)),
+                        dateAdded: stamp)
+        }
+        let page = try pager.page(records, filter: TAXIIFilter(limit: 1))
+        #expect(TAXIIService.cursorDateAdded(try #require(page.next)) == stamp)
+        for text in ["", ".", "abc.def", "MXwy.x", String(repeating: "A", count: 4096)] { #expect(TAXIIService.cursorDateAdded(text) == nil) }
+    }
+}
