@@ -1,3 +1,4 @@
+import AccordCore
 import Foundation
 import Testing
 @testable import AccordNode
@@ -15,6 +16,30 @@ struct WireFormatTests {
             + "00000002" + "00000002" + "0102" + "00000000"
         #expect(hex(transmission.encoded) == expected)
         #expect(try Transmission(encoded: transmission.encoded) == transmission)
+    }
+
+    @Test("transmission version 2 vector: a third list of signed statements")
+    func transmissionV2Vector() throws {
+        let transmission = Transmission(announcements: [], envelopes: [[0x01]], statements: [[0x0B, 0x0C]])
+        let expected = "13" + hex(Array("accord.transmission".utf8)) + "02"
+            + "00000000" + "00000001" + "00000001" + "01" + "00000001" + "00000002" + "0b0c"
+        #expect(hex(transmission.encoded) == expected)
+        #expect(try Transmission(encoded: transmission.encoded) == transmission)
+        // An answer with a statement receipt (kind 3).
+        #expect(hex(EnvelopeResults.encode([.statementReceipt([0xEE])])) == "00000001" + "03" + "00000001" + "ee")
+    }
+
+    @Test("note JSON vector: the signed form of a note")
+    func noteVector() throws {
+        let note = Note(id: "gsomia-2019-notice", agreement: "kr-jp-gsomia-2016", kind: .noticeOfTermination, from: PartyCode("KR")!,
+                        date: Instant.parse("2019-08-23", defaultOffsetSeconds: 9 * 3600)!, summary: "notice")
+        let expected = #"{"agreement":"kr-jp-gsomia-2016","channel":"diplomatic","date":"2019-08-22T15:00:00Z","from":"KR","#
+            + #""id":"gsomia-2019-notice","kind":"notice-of-termination","summary":"notice","written":true}"#
+        #expect(String(decoding: try note.encodedJSON(), as: UTF8.self) == expected)
+        let suspension = Note(id: "s", agreement: "a", kind: .suspensionOfNotice(of: "n"), from: PartyCode("KR")!,
+                              date: Instant.parse("2019-11-22T18:00:00+09:00")!)
+        #expect(String(decoding: try suspension.encodedJSON(), as: UTF8.self)
+            == #"{"agreement":"a","channel":"diplomatic","date":"2019-11-22T09:00:00Z","from":"KR","id":"s","kind":"suspension-of-notice","refersTo":["n"],"summary":"","written":true}"#)
     }
 
     @Test("object payload vector")
