@@ -18,6 +18,7 @@ struct BenchNode: AsyncParsableCommand {
     @Option(help: "Envelopes per throughput run.") var count = 5000
     @Option(help: "Envelopes released per batch (one seal batch, one transaction).") var batch = 250
     @Option(help: "Single-envelope round trips for latency.") var samples = 200
+    @Option(help: "Seconds of load at half the measured direct rate, for latency under load.") var loadSeconds = 5.0
     @Option(help: "Use PostgreSQL: a server URL (postgres://user@host:port/db); the bench creates and drops databases accord_bench_kr, _jp, _us there.")
     var postgres: String?
 
@@ -107,6 +108,13 @@ struct BenchNode: AsyncParsableCommand {
                 _ = try await kr.release(submissions(batch, "r\(index)"), by: analyst)
             }
             print("  relayed KR→US→JP:    \(Int(relayed)) envelopes/s delivered to JP")
+            // Latency under load: releases paced at half the direct rate measured above, in 10 ms ticks.
+            clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
+            let loaded = try await loadedLatency(rate: direct / 2, seconds: loadSeconds, engine: kr, client: clients["KR→JP"]!) { index, n in
+                try await kr.release(submissions(n, "h\(index)"), by: analyst).flatMap { $0.compactMap(\.envelopeID) }
+            }
+            print(String(format: "  latency at half the direct rate (%d envelopes/s for %.0f s, %d envelopes): p50 %.2f ms, p99 %.2f ms",
+                         Int(direct / 2), loadSeconds, loaded.count, loaded[loaded.count / 2], loaded[min(loaded.count - 1, loaded.count * 99 / 100)]))
             // Latency, one envelope at a time, direct.
             clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
             var latencies: [Double] = []
@@ -121,6 +129,58 @@ struct BenchNode: AsyncParsableCommand {
             print(String(format: "  latency, one envelope release → signed receipt back (unloaded): p50 %.2f ms, p99 %.2f ms",
                          latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
         }
+    }
+
+    /// Releases at `rate` envelopes/s for `seconds` (a batch every 10 ms) while a loop delivers KR→JP;
+    /// returns each envelope's latency, release call → signed receipt back, sorted, in milliseconds.
+    private func loadedLatency(
+        rate: Double, seconds: Double, engine: NodeEngine, client: PeerClient,
+        release: @escaping @Sendable (Int, Int) async throws -> [String]
+    ) async throws -> [Double] {
+        final class Tracker: Sendable {
+            let started = Mutex<[String: ContinuousClock.Instant]>([:])
+            /// When each id's receipt came back (a round can deliver an id before its release call has returned).
+            let delivered = Mutex<[String: ContinuousClock.Instant]>([:])
+        }
+        let tracker = Tracker()
+        let produced = Clock.Flag()
+        let tick = 0.01
+        let ticks = Int(seconds / tick)
+        let perTick = max(1, Int((rate * tick).rounded()))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                let origin = ContinuousClock.now
+                for index in 0..<ticks {
+                    try await Task.sleep(until: origin + .milliseconds(index * 10))
+                    let start = ContinuousClock.now
+                    let ids = try await release(index, perTick)
+                    tracker.started.withLock { map in for id in ids { map[id] = start } }
+                }
+                produced.value.withLock { $0 = true }
+            }
+            group.addTask {
+                while true {
+                    let report = try await engine.deliver(to: PartyCode("JP")!) { try await client.send($0) }
+                    let now = ContinuousClock.now
+                    tracker.delivered.withLock { map in for id in report.deliveredIDs { map[id] = now } }
+                    if report.attempted == 0 {
+                        if produced.value.withLock({ $0 }) {
+                            let outstanding = tracker.started.withLock { Set($0.keys) }
+                            if tracker.delivered.withLock({ map in outstanding.allSatisfy { map[$0] != nil } }) { return }
+                        }
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let delivered = tracker.delivered.withLock { $0 }
+        return tracker.started.withLock { $0 }.compactMap { id, start in
+            delivered[id].map { end in
+                let elapsed = end - start
+                return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            }
+        }.sorted()
     }
 
     /// Releases `count` envelopes in batches and drains every hop until the last one is delivered; envelopes/s end to end.

@@ -11,6 +11,8 @@ extension NodeEngine {
         public let attempted: Int
         public let delivered: Int
         public let refused: [String]
+        /// The outbox ids (envelope ids, or `note-…`/`compromise-…`) this round delivered.
+        public var deliveredIDs: [String] = []
     }
 
     /// Sends pending envelopes and statements to `peer`, oldest first, through `send`; records receipts (verified
@@ -107,7 +109,7 @@ extension NodeEngine {
             }
         }
         try await commit(StepWrite(deliveries: deliveries, peerTreeHeads: peerHeads), events: events)
-        return DeliveryReport(attempted: due.count, delivered: deliveries.count, refused: refused)
+        return DeliveryReport(attempted: due.count, delivered: deliveries.count, refused: refused, deliveredIDs: deliveries.map(\.envelopeID))
     }
 
     /// 0.2 s doubling per attempt, at most 30 s.

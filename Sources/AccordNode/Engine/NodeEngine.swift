@@ -16,8 +16,6 @@ public final class NodeEngine: Sendable {
     /// peer's decision): the agreement files, plus every signed note the node has issued or received.
     public var book: PolicyBook { policy.withLock { $0 } }
     let policy: Mutex<PolicyBook>
-    /// Serialises note steps, so that each note is checked against the book it will join.
-    let noteGate = Mutex<Bool>(false)
     let identity: NodeIdentity
     let directory: KeyDirectory
     let sealer: EnvelopeSealer
