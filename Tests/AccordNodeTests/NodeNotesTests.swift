@@ -135,6 +135,13 @@ struct NodeNotesTests {
         let bogus = Note(id: "bogus", agreement: NoteFederation.gsomia, kind: .suspensionOfNotice(of: "no-such-notice"), from: PartyCode("KR")!,
                          date: notice.date)
         await #expect(throws: NodeError.self) { _ = try await kr.issue(bogus) }
+        // A note dated before this node's keys were valid would not verify at the peer: refused here.
+        let early = Note(id: "early", agreement: NoteFederation.gsomia, kind: .entryIntoForce, from: PartyCode("KR")!,
+                         date: Instant.parse("2009-06-01")!)
+        do { _ = try await kr.issue(early); Issue.record("an early note was issued") } catch let error as NodeError {
+            #expect(error.message.contains("key validity"))
+        }
+        #expect(notes.state("KR", at: "2009-12-01") == "draft")
         #expect(try await notes.inner.stores["KR"]!.notes(agreementID: nil).map(\.noteID) == ["gsomia-2019-notice"])
     }
 

@@ -47,6 +47,11 @@ extension NodeEngine {
             throw NodeError(.refused, "\(party) is not a party to \(note.agreement)")
         }
         let signed = try SignedNote(signing: note, by: identity)
+        // Peers verify with the key valid at the note's date: refuse here what they would refuse there.
+        guard identity.notBefore <= note.date, note.date <= identity.notAfter else {
+            throw NodeError(.refused, "note \(note.id) is dated \(Instant.format(note.date)), outside this node's key validity "
+                + "(\(Instant.format(identity.notBefore)) – \(Instant.format(identity.notAfter))); earlier notes belong in the agreement files")
+        }
         try admit(note)
         let now = clock()
         let others = history.agreement.parties.filter { $0 != party }
