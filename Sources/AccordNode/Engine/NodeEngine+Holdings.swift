@@ -52,7 +52,7 @@ extension NodeEngine {
         guard report.originator == party else {
             throw NodeError(.refused, "compromise report on \(report.objectID) is for \(report.originator), not \(party)")
         }
-        guard let label = try? LabelParser(parties: book.parties).parse(signed.label), label.originator == party else {
+        guard let label = try? parseLabel(signed.label), label.originator == party else {
             throw NodeError(.refused, "compromise report on \(report.objectID) names label '\(signed.label)', which is not \(party)'s")
         }
         try await commit(StepWrite(), events: [

@@ -121,7 +121,7 @@ extension NodeEngine {
         return try opener.open(encoded: bytes, directory: directory) { scope, labelText in
             // A scope consent covers a relayed label only if every topic is in it and the level is at or below its ceiling.
             guard case .scope(let topics, let ceiling, _, _) = scope,
-                  let label = try? LabelParser(parties: parties).parse(labelText),
+                  let label = try? self.parseLabel(labelText),
                   let limit = parties[label.originator]?.scheme.level(named: ceiling) else { return false }
             return !label.topics.isEmpty && label.topics.allSatisfy { topics.contains($0.rawValue) } && label.level.rank <= limit.rank
         }
