@@ -168,7 +168,7 @@ struct BenchNode: AsyncParsableCommand {
                             let outstanding = tracker.started.withLock { Set($0.keys) }
                             if tracker.delivered.withLock({ map in outstanding.allSatisfy { map[$0] != nil } }) { return }
                         }
-                        try await Task.sleep(for: .milliseconds(1))
+                        await engine.waitForOutbox(to: PartyCode("JP")!, timeout: .milliseconds(5))
                     }
                 }
             }
@@ -207,7 +207,7 @@ struct BenchNode: AsyncParsableCommand {
                             drained = try await nodes[sender]!.store.pendingRoutes().isEmpty
                         }
                         if drained { return }
-                        try await Task.sleep(for: .milliseconds(1))
+                        await engine.waitForOutbox(to: PartyCode(to)!, timeout: .milliseconds(5))
                     }
                 }
             }

@@ -4,6 +4,7 @@ import AccordCrypto
 import AccordStore
 import Crypto
 import Foundation
+import Synchronization
 
 extension NodeEngine {
     /// What one delivery round to a peer did.
@@ -24,6 +25,12 @@ extension NodeEngine {
         let pending = try await store.pendingOutbox(sender: party, recipient: peer, limit: limit)
         let now = clock()
         let retryNow = retryClock()
+        // In order per (this node, peer): while the oldest row the peer has not refused waits for its retry
+        // (the peer was down), every later row waits with it. Rows the peer refused wait on their own backoff.
+        let refusedBefore = refusedRows.withLock { $0 }
+        if let head = pending.first(where: { !refusedBefore.contains($0.id) }), head.nextAttempt > retryNow {
+            return DeliveryReport(attempted: 0, delivered: 0, refused: [])
+        }
         let due = pending.filter { $0.nextAttempt <= retryNow }
         guard !due.isEmpty else { return DeliveryReport(attempted: 0, delivered: 0, refused: []) }
         // Each row carries one envelope (with its epoch's announcement if it opened the epoch) or one
@@ -45,10 +52,9 @@ extension NodeEngine {
             results = try await send(Transmission(announcements: announcements, envelopes: envelopes, statements: statements))
             guard results.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(results.count) results for \(due.count) envelopes and statements") }
         } catch {
-            let failures = due.map { row in
-                OutboxFailure(envelopeID: row.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: row.attempts)))
-            }
-            try await commit(StepWrite(failures: failures), events: [])
+            // One retry instant for the whole round, from its most-tried row, so that the rows stay in order.
+            let retry = retryNow.addingTimeInterval(Self.backoff(attempts: due.map(\.attempts).max() ?? 0))
+            try await commit(StepWrite(failures: due.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retry) }), events: [])
             throw error
         }
         // The answer lists the envelopes' results, then the statements'.
@@ -108,7 +114,16 @@ extension NodeEngine {
                 refused.append("\(row.id): \(peer) answered an envelope with a statement receipt")
             }
         }
-        try await commit(StepWrite(deliveries: deliveries, peerTreeHeads: peerHeads), events: events)
+        // A refused row stays pending for an operator and is offered again with its own backoff (a note the
+        // peer lacked may arrive meanwhile), not at every round: the peer audits each refusal.
+        let delivered = Set(deliveries.map(\.envelopeID))
+        let refusedRows = due.filter { !delivered.contains($0.id) }
+        let retries = refusedRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts))) }
+        try await commit(StepWrite(deliveries: deliveries, failures: retries, peerTreeHeads: peerHeads), events: events)
+        self.refusedRows.withLock { set in
+            set.subtract(delivered)
+            set.formUnion(refusedRows.map(\.id))
+        }
         return DeliveryReport(attempted: due.count, delivered: deliveries.count, refused: refused, deliveredIDs: deliveries.map(\.envelopeID))
     }
 

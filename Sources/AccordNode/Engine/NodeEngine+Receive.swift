@@ -98,6 +98,7 @@ extension NodeEngine {
                 let fresh = stepEvents.filter { !context.inboxDuplicates.contains($0.envelopeID) }.map(\.event)
                 return (try AuditBridge.append(fresh, node: node, at: now, context: context), ())
             }
+            doorbell.ring(Set(outbox.map(\.recipient)))
         } catch {
             for (index, _) in accepted where results[index] == nil {
                 results[index] = .refused(NodeError(.store, "could not hold the envelope: \(error)"))

@@ -28,6 +28,10 @@ public final class NodeEngine: Sendable {
     /// Consent batch roots already verified (one hybrid verification per originator's release call).
     let consentRoots = VerifiedRootCache()
     let store: any NodeStore
+    /// Rung after a step that queued outbox rows, for the peers they go to.
+    let doorbell = OutboxDoorbell()
+    /// Outbox rows the peer refused (since this engine started): they retry on their own backoff and do not hold back later rows.
+    let refusedRows = Mutex<Set<String>>([])
     /// The node's audit log over its store, signing tree heads with the hybrid key.
     let auditLog: AuditLog
     /// Every party's key bundles this node knows (own and pinned peers'), for tree-head signatures.
@@ -70,9 +74,17 @@ public final class NodeEngine: Sendable {
     func commit(_ step: StepWrite, events: [AuditEvent]) async throws -> StepOutcome<Void> {
         let node = party.rawValue
         let instant = clock()
-        return try await store.commit(step) { context in
+        let outcome = try await store.commit(step) { context in
             (try AuditBridge.append(events, node: node, at: instant, context: context), ())
         }
+        doorbell.ring(Set(step.outbox.map(\.recipient)))
+        return outcome
+    }
+
+    /// Waits until a step queues something for `peer`, or `timeout` passes (then rows whose retry
+    /// has come due are worth a look). Returns at once if something was queued since the last wait.
+    public func waitForOutbox(to peer: PartyCode, timeout: Duration) async {
+        await doorbell.wait(for: peer, timeout: timeout)
     }
 
     /// Records a security event (forged signature, replay, tampered label, refused release) on its own.

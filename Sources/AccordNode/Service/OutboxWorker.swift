@@ -4,7 +4,8 @@ import Prometheus
 import ServiceLifecycle
 
 /// Delivers the outbox: one loop per peer, in order per (this node, peer), draining what is due and
-/// then waiting `interval`; a peer that is down is retried with the engine's backoff, nothing lost.
+/// then waiting until a step queues something for that peer, or `interval` passes (retries come due
+/// with the engine's backoff, at least 0.2 s); a peer that is down is retried, nothing lost.
 public struct OutboxWorker: Service {
     let engine: NodeEngine
     let peers: [PeerClient]
@@ -12,7 +13,7 @@ public struct OutboxWorker: Service {
     let interval: Duration
     let logger: Logger
 
-    public init(engine: NodeEngine, peers: [PeerClient], metrics: NodeMetrics, interval: Duration = .milliseconds(20), logger: Logger) {
+    public init(engine: NodeEngine, peers: [PeerClient], metrics: NodeMetrics, interval: Duration = .milliseconds(100), logger: Logger) {
         self.engine = engine
         self.peers = peers
         self.metrics = metrics
@@ -43,7 +44,7 @@ public struct OutboxWorker: Service {
                 logger.info("delivery round failed; will retry", metadata: ["accord.peer": "\(peer.party)", "accord.error": "\(error)"])
                 drained = true
             }
-            if drained { try? await Task.sleep(for: interval) }
+            if drained { await engine.waitForOutbox(to: peer.party, timeout: interval) }
         }
     }
 }

@@ -1,0 +1,85 @@
+import AccordCore
+import AccordSQLite
+import AccordStore
+import Foundation
+import Testing
+@testable import AccordNode
+
+@Suite("Node engine: delivery order, refusals and the outbox doorbell")
+struct DeliveryOrderTests {
+    let report = Array(#"{"type":"bundle","id":"bundle--1"}"#.utf8)
+
+    func release(_ federation: Federation, _ objectID: String) async throws -> String {
+        let outcomes = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: objectID, label: "KR//II//REL TO JP//TOPIC nk-missile", object: report)],
+            by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
+        return try #require(outcomes[0].first?.envelopeID)
+    }
+
+    func pending(_ federation: Federation) async throws -> [OutboxEnvelope] {
+        try await federation.stores["KR"]!.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10)
+    }
+
+    @Test("after a failed round, envelopes queued later wait behind the older ones and go in release order")
+    func orderAfterFailure() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let first = try await release(federation, "r1")
+        struct Down: Error {}
+        await #expect(throws: Down.self) {
+            _ = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { _ in throw Down() }
+        }
+        let second = try await release(federation, "r2")
+        // The newer envelope is due, but the older one is waiting for its retry: nothing goes yet.
+        #expect(try await federation.deliver("KR", "JP").attempted == 0)
+        federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
+        let round = try await federation.deliver("KR", "JP")
+        #expect(round.deliveredIDs == [first, second])
+    }
+
+    @Test("an envelope the peer refused is offered again on its own backoff, not at every round, and does not hold back later ones")
+    func refusedBacksOff() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let kr = federation.nodes["KR"]!, jp = federation.nodes["JP"]!
+        let first = try await release(federation, "r1")
+        let tampered = try await kr.deliver(to: PartyCode("JP")!) { transmission in
+            var envelope = transmission.envelopes[0]
+            envelope[envelope.count - 5] ^= 0x01
+            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: [envelope]))
+        }
+        #expect(tampered.refused.count == 1)
+        #expect(try await pending(federation).map(\.attempts) == [1])
+        let auditAfterRefusal = try await federation.stores["JP"]!.auditSize()
+        // Not offered again at once: the peer would audit the same refusal at every round.
+        #expect(try await federation.deliver("KR", "JP").attempted == 0)
+        #expect(try await federation.stores["JP"]!.auditSize() == auditAfterRefusal)
+        // A later envelope is not held back by the refused one.
+        let second = try await release(federation, "r2")
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs == [second])
+        // Once its backoff has passed, the refused envelope is offered again (here, intact) and held.
+        federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs == [first])
+        #expect(try await pending(federation).isEmpty)
+    }
+
+    @Test("a committed release rings its peer's doorbell: a waiting delivery loop wakes without waiting for its poll")
+    func doorbell() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let kr = federation.nodes["KR"]!
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await kr.waitForOutbox(to: PartyCode("JP")!, timeout: .seconds(300)) }
+            try await Task.sleep(for: .milliseconds(50))
+            _ = try await release(federation, "r1")
+            try await group.waitForAll()
+        }
+        // The wait returned because of the release, far before its five-minute timeout.
+        #expect(ContinuousClock.now - started < .seconds(120))
+        // A ring while nobody waits is kept for the next wait; a party nothing was queued for is not rung.
+        _ = try await release(federation, "r2")
+        let immediate = ContinuousClock.now
+        await kr.waitForOutbox(to: PartyCode("JP")!, timeout: .seconds(300))
+        #expect(ContinuousClock.now - immediate < .seconds(120))
+        #expect(kr.doorbell.isRung(PartyCode("JP")!) == false)
+        #expect(kr.doorbell.isRung(PartyCode("US")!) == false)
+    }
+}
