@@ -1,3 +1,4 @@
+import AccordAudit
 import AccordCore
 import AccordCrypto
 import AccordSQLite
@@ -225,6 +226,27 @@ struct NodeHoldingTests {
         #expect(received.count == 1)
         #expect(received.first?.holder == "JP" && received.first?.detail.contains("courier bag found open") == true)
         #expect(try await federation.nodes["JP"]!.receivedCompromiseReports().isEmpty)
+    }
+
+    @Test("a compromise report delivered twice (the holder lost the answer) is acknowledged again and recorded once, the second time as a replay")
+    func compromiseRedelivered() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let report = CompromiseReport(holdingID: "h", objectID: "o", originator: PartyCode("KR")!, holder: PartyCode("JP")!, suspected: true,
+                                      detail: "courier bag found open", reported: Instant.parse("2017-06-01T00:00:00Z")!)
+        let signed = try SignedCompromiseReport(signing: report, label: "KR//II//REL TO JP//TOPIC nk-missile", by: federation.identities["JP"]!)
+        let kr = federation.nodes["KR"]!
+        let transmission = Transmission(announcements: [], envelopes: [], statements: [signed.encoded])
+        for _ in 0..<2 {
+            let answer = await kr.receive(transmission)
+            guard case .statementReceipt = answer.first else { Issue.record("not acknowledged: \(answer)"); return }
+        }
+        #expect(try await kr.receivedCompromiseReports().count == 1)
+        let leaves = try await federation.stores["KR"]!.auditLeaves(in: 0..<2)
+        let events = try leaves.map { try AuditEntry(decoding: $0.entry).event }
+        guard case .compromiseReported = events.first, case .securityEvent(let kind, _, _, _) = events.last else {
+            Issue.record("unexpected audit entries: \(events)"); return
+        }
+        #expect(kind == .replay)
     }
 
     @Test("a compromise report for another originator, or signed by someone else than the holder, is refused and audited")

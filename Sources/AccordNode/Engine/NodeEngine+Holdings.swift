@@ -55,10 +55,21 @@ extension NodeEngine {
         guard let label = try? parseLabel(signed.label), label.originator == party else {
             throw NodeError(.refused, "compromise report on \(report.objectID) names label '\(signed.label)', which is not \(party)'s")
         }
-        try await commit(StepWrite(), events: [
-            .compromiseReported(envelopeID: report.holdingID, reportedTo: [party.rawValue],
-                                description: Self.receivedReportPrefix(report.holder) + "\(report.suspected ? "possible " : "")compromise of \(report.objectID) (\(label.text)) at \(Instant.format(report.reported)): \(report.detail)"),
-        ])
+        // The signed report is kept in the inbox under its digest: a redelivery (the holder lost the answer)
+        // is acknowledged again and recorded as a replay, not as a second compromise.
+        let id = "compromise-\(statement.shortID)"
+        let event = AuditEvent.compromiseReported(
+            envelopeID: report.holdingID, reportedTo: [party.rawValue],
+            description: Self.receivedReportPrefix(report.holder) + "\(report.suspected ? "possible " : "")compromise of \(report.objectID) (\(label.text)) at \(Instant.format(report.reported)): \(report.detail)")
+        let replay = AuditEvent.securityEvent(kind: .replay, peer: report.holder.rawValue, envelopeID: id,
+                                              detail: "compromise report already held; acknowledged again")
+        let node = party.rawValue, now = clock()
+        let inbox = InboxWrite(envelope: InboxEnvelope(id: id, sender: report.holder, received: now, bytes: Data(statement.encoded)))
+        let outcome = try await store.commit(StepWrite(inbox: [inbox])) { context in
+            let duplicate = context.inboxDuplicates.contains(id)
+            return (try AuditBridge.append([duplicate ? replay : event], node: node, at: now, context: context), duplicate)
+        }
+        guard !outcome.result else { return }
         logger.warning("compromise reported by a holder", metadata: [
             "accord.holder": "\(report.holder)", "accord.object": "\(report.objectID)", "accord.suspected": "\(report.suspected)",
         ])
