@@ -2,6 +2,7 @@ import AccordCore
 import AccordSQLite
 import AccordStore
 import Foundation
+import Synchronization
 import Testing
 @testable import AccordNode
 
@@ -59,6 +60,26 @@ struct DeliveryOrderTests {
         federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
         #expect(try await federation.deliver("KR", "JP").deliveredIDs == [first])
         #expect(try await pending(federation).isEmpty)
+    }
+
+    @Test("deliverAll sends round after round, recording each while the next is on the wire: everything once, in release order")
+    func pipelinedRounds() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        var released: [String] = []
+        for index in 0..<7 { released.append(try await release(federation, "r\(index)")) }
+        let jp = federation.nodes["JP"]!
+        let rounds = Mutex(0)
+        let report = try await federation.nodes["KR"]!.deliverAll(to: PartyCode("JP")!, limit: 2) { transmission in
+            rounds.withLock { $0 += 1 }
+            return await jp.receive(transmission)
+        }
+        #expect(report.deliveredIDs == released)
+        #expect(report.attempted == 7 && report.delivered == 7 && report.refused.isEmpty)
+        #expect(rounds.withLock { $0 } == 4)
+        #expect(try await pending(federation).isEmpty)
+        #expect(try await federation.stores["JP"]!.holdings(holder: nil).count == 7)
+        // Each envelope reached JP once: seven receipts, no replay acknowledged.
+        #expect(try await federation.stores["JP"]!.auditSize() == 7)
     }
 
     @Test("a committed release rings its peer's doorbell: a waiting delivery loop wakes without waiting for its poll")

@@ -16,23 +16,78 @@ extension NodeEngine {
         public var deliveredIDs: [String] = []
     }
 
+    /// A round on the wire: the rows sent, their frames, the envelopes and statements in the order sent,
+    /// and the peer's answer, not yet recorded.
+    struct SentRound: Sendable {
+        let peer: PartyCode
+        let due: [OutboxEnvelope]
+        let frames: [Transmission]
+        let envelopeCount: Int
+        let results: [EnvelopeResult]
+        let now: Date
+        let retryNow: Date
+    }
+
     /// Sends pending envelopes and statements to `peer`, oldest first, through `send`; records receipts (verified
     /// against the envelopes) as deliveries, and a failed round as a retry with exponential backoff.
     /// Envelopes the peer refused stay pending for an operator to look at; they are reported.
     public func deliver(
         to peer: PartyCode, limit: Int = 512, send: @Sendable (Transmission) async throws -> [EnvelopeResult]
     ) async throws -> DeliveryReport {
-        let pending = try await store.pendingOutbox(sender: party, recipient: peer, limit: limit)
+        guard let round = try await sendRound(to: peer, limit: limit, excluding: [], send: send) else {
+            return DeliveryReport(attempted: 0, delivered: 0, refused: [])
+        }
+        return try await record(round)
+    }
+
+    /// Delivers everything due to `peer`, round after round, until nothing is due: round N's receipts are
+    /// verified and recorded while round N+1 is on the wire (rounds still go one at a time, in order, and
+    /// are recorded in order). `recorded` hears of each round as soon as it is recorded. Returns what all
+    /// rounds did together.
+    @discardableResult
+    public func deliverAll(
+        to peer: PartyCode, limit: Int = 512, recorded: @escaping @Sendable (DeliveryReport) -> Void = { _ in },
+        send: @escaping @Sendable (Transmission) async throws -> [EnvelopeResult]
+    ) async throws -> DeliveryReport {
+        var total = DeliveryReport(attempted: 0, delivered: 0, refused: [])
+        var recording: (ids: Set<String>, task: Task<DeliveryReport, any Error>)?
+        func add(_ report: DeliveryReport) {
+            total = DeliveryReport(attempted: total.attempted + report.attempted, delivered: total.delivered + report.delivered,
+                                   refused: total.refused + report.refused, deliveredIDs: total.deliveredIDs + report.deliveredIDs)
+        }
+        while true {
+            let next: SentRound?
+            do {
+                next = try await sendRound(to: peer, limit: limit, excluding: recording?.ids ?? [], send: send)
+            } catch {
+                if let recording { _ = try? await recording.task.value }
+                throw error
+            }
+            if let recording { add(try await recording.task.value) }
+            guard let next else { return total }
+            recording = (Set(next.due.map(\.id)), Task {
+                let report = try await self.record(next)
+                recorded(report)
+                return report
+            })
+        }
+    }
+
+    /// Reads what is due for `peer` (leaving out rows of a round still being recorded), sends it, and
+    /// returns the answer unrecorded; nil when nothing is due. A failed send is recorded as a retry and rethrown.
+    func sendRound(
+        to peer: PartyCode, limit: Int, excluding inFlight: Set<String>, send: @Sendable (Transmission) async throws -> [EnvelopeResult]
+    ) async throws -> SentRound? {
+        let pending = try await store.pendingOutbox(sender: party, recipient: peer, limit: limit + inFlight.count)
+            .filter { !inFlight.contains($0.id) }.prefix(limit)
         let now = clock()
         let retryNow = retryClock()
         // In order per (this node, peer): while the oldest row the peer has not refused waits for its retry
         // (the peer was down), every later row waits with it. Rows the peer refused wait on their own backoff.
         let refusedBefore = refusedRows.withLock { $0 }
-        if let head = pending.first(where: { !refusedBefore.contains($0.id) }), head.nextAttempt > retryNow {
-            return DeliveryReport(attempted: 0, delivered: 0, refused: [])
-        }
+        if let head = pending.first(where: { !refusedBefore.contains($0.id) }), head.nextAttempt > retryNow { return nil }
         let due = pending.filter { $0.nextAttempt <= retryNow }
-        guard !due.isEmpty else { return DeliveryReport(attempted: 0, delivered: 0, refused: []) }
+        guard !due.isEmpty else { return nil }
         // Each row carries one envelope (with its epoch's announcement if it opened the epoch) or one
         // signed note; the sealer's current announcements go along too, for a peer that lost its epoch state.
         var frames: [Transmission] = []
@@ -57,9 +112,16 @@ extension NodeEngine {
             try await commit(StepWrite(failures: due.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retry) }), events: [])
             throw error
         }
+        return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, results: results, now: now, retryNow: retryNow)
+    }
+
+    /// Verifies a round's receipts and records them as deliveries (refused rows as retries on their own backoff), in one step.
+    func record(_ round: SentRound) async throws -> DeliveryReport {
+        let (peer, due, frames, results, now, retryNow) = (round.peer, round.due, round.frames, round.results, round.now, round.retryNow)
+        let envelopeAnswers = results[..<round.envelopeCount]
         // The answer lists the envelopes' results, then the statements'.
-        var envelopeResults = results[..<envelopes.count].makeIterator()
-        var statementResults = results[envelopes.count...].makeIterator()
+        var envelopeResults = envelopeAnswers.makeIterator()
+        var statementResults = results[round.envelopeCount...].makeIterator()
         var deliveries: [OutboxDelivery] = []
         var events: [AuditEvent] = []
         var refused: [String] = []

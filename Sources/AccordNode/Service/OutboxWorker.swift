@@ -31,20 +31,19 @@ public struct OutboxWorker: Service {
 
     private func loop(_ peer: PeerClient) async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            var drained = false
             do {
-                let report = try await engine.deliver(to: peer.party) { try await peer.send($0) }
-                if report.delivered > 0 { metrics.envelopesDelivered.increment(by: Int64(report.delivered)) }
-                for refusal in report.refused {
-                    logger.warning("peer refused an envelope", metadata: ["accord.peer": "\(peer.party)", "accord.detail": "\(refusal)"])
-                }
-                drained = report.attempted == 0
+                // Round after round until nothing is due (each round's receipts recorded while the next is on the wire).
+                try await engine.deliverAll(to: peer.party, recorded: { report in
+                    if report.delivered > 0 { metrics.envelopesDelivered.increment(by: Int64(report.delivered)) }
+                    for refusal in report.refused {
+                        logger.warning("peer refused an envelope", metadata: ["accord.peer": "\(peer.party)", "accord.detail": "\(refusal)"])
+                    }
+                }) { try await peer.send($0) }
             } catch {
                 metrics.deliveryFailures.increment()
                 logger.info("delivery round failed; will retry", metadata: ["accord.peer": "\(peer.party)", "accord.error": "\(error)"])
-                drained = true
             }
-            if drained { await engine.waitForOutbox(to: peer.party, timeout: interval) }
+            await engine.waitForOutbox(to: peer.party, timeout: interval)
         }
     }
 }
