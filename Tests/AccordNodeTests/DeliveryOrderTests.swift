@@ -82,6 +82,23 @@ struct DeliveryOrderTests {
         #expect(try await federation.stores["JP"]!.auditSize() == 7)
     }
 
+    @Test("a transmission of forty envelopes with one tampered: each answer matches its envelope, the other thirty-nine are held")
+    func largeTransmission() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let submissions = (0..<40).map { ReleaseSubmission(objectID: "r\($0)", label: "KR//II//REL TO JP//TOPIC nk-missile", object: report) }
+        let outcomes = try await federation.nodes["KR"]!.release(submissions, by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
+        let ids = outcomes.compactMap { $0.first?.envelopeID }
+        let jp = federation.nodes["JP"]!
+        let round = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
+            var envelopes = transmission.envelopes
+            envelopes[30][envelopes[30].count - 5] ^= 0x01
+            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: envelopes))
+        }
+        #expect(round.deliveredIDs == ids.enumerated().filter { $0.offset != 30 }.map(\.element))
+        #expect(round.refused.count == 1 && round.refused.first?.hasPrefix(ids[30]) == true)
+        #expect(try await federation.stores["JP"]!.holdings(holder: nil).count == 39)
+    }
+
     @Test("a committed release rings its peer's doorbell: a waiting delivery loop wakes without waiting for its poll")
     func doorbell() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
