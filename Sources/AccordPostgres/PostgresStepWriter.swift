@@ -21,18 +21,7 @@ struct PostgresStepWriter {
         let inboxDuplicates = try await writeInbox(step.inbox)
         for holding in step.holdings { try await putHolding(holding) }
         try await writeOutbox(step.outbox)
-        var alreadyDelivered = Set<String>()
-        for delivery in step.deliveries {
-            let updated = try await count(connection.query("""
-                UPDATE outbox SET state = 'delivered', delivered_us = \(StoredValue.microseconds(delivery.deliveredAt)),
-                                  receipt = \(delivery.receipt)
-                WHERE envelope_id = \(delivery.envelopeID) AND state = 'pending' RETURNING 1
-                """, logger: logger))
-            if updated == 0 {
-                try await requireOutbox(delivery.envelopeID)
-                alreadyDelivered.insert(delivery.envelopeID)
-            }
-        }
+        let alreadyDelivered = try await writeDeliveries(step.deliveries)
         for failure in step.failures {
             let updated = try await count(connection.query("""
                 UPDATE outbox SET attempts = attempts + 1, next_attempt_us = \(StoredValue.microseconds(failure.nextAttempt))
@@ -133,15 +122,60 @@ struct PostgresStepWriter {
             inserted.insert(id)
         }
         var duplicates = Set<String>()
+        var holdings: [Holding.Snapshot] = []
         for write in writes {
             // A second row with the same id in one batch is a duplicate of the first.
             if inserted.remove(write.envelope.id) != nil {
-                if let holding = write.holding { try await putHolding(holding) }
+                if let holding = write.holding { holdings.append(holding) }
             } else {
                 duplicates.insert(write.envelope.id)
             }
         }
+        try await putHoldings(holdings)
         return duplicates
+    }
+
+    /// Marks delivered rows in one statement (a round's receipts); returns the ids that were delivered already.
+    private func writeDeliveries(_ deliveries: [OutboxDelivery]) async throws -> Set<String> {
+        guard !deliveries.isEmpty else { return [] }
+        var updated = Set<String>()
+        for try await id in try await connection.query("""
+            UPDATE outbox SET state = 'delivered', delivered_us = d.delivered_us, receipt = d.receipt
+            FROM unnest(\(deliveries.map(\.envelopeID))::text[], \(deliveries.map { StoredValue.microseconds($0.deliveredAt) })::bigint[],
+                        \(deliveries.map { ByteBuffer(bytes: $0.receipt) })::bytea[]) AS d(envelope_id, delivered_us, receipt)
+            WHERE outbox.envelope_id = d.envelope_id AND outbox.state = 'pending'
+            RETURNING outbox.envelope_id
+            """, logger: logger).decode(String.self)
+        {
+            updated.insert(id)
+        }
+        var alreadyDelivered = Set<String>()
+        for delivery in deliveries where updated.remove(delivery.envelopeID) == nil {
+            // Not pending (or a second delivery of the same row in this step): it must exist.
+            try await requireOutbox(delivery.envelopeID)
+            alreadyDelivered.insert(delivery.envelopeID)
+        }
+        return alreadyDelivered
+    }
+
+    /// Inserts the holdings of newly held envelopes in one statement (row by row if two share an id).
+    private func putHoldings(_ holdings: [Holding.Snapshot]) async throws {
+        guard holdings.count > 1, Set(holdings.map(\.id)).count == holdings.count else {
+            for holding in holdings { try await putHolding(holding) }
+            return
+        }
+        var json: [String] = []
+        json.reserveCapacity(holdings.count)
+        for holding in holdings { json.append(try StoredValue.json(holding, "holding \(holding.id)")) }
+        try await connection.query("""
+            INSERT INTO holdings (id, object_id, holder, received_from, received_us, status, snapshot)
+            SELECT * FROM unnest(\(holdings.map(\.id))::text[], \(holdings.map(\.objectID))::text[], \(holdings.map(\.holder.rawValue))::text[],
+                                 \(holdings.map(\.receivedFrom.rawValue))::text[], \(holdings.map { StoredValue.microseconds($0.received) })::bigint[],
+                                 \(holdings.map(\.status))::text[], \(json)::text[])
+            ON CONFLICT (id) DO UPDATE SET object_id = excluded.object_id, holder = excluded.holder,
+                received_from = excluded.received_from, received_us = excluded.received_us, status = excluded.status,
+                snapshot = excluded.snapshot
+            """, logger: logger)
     }
 
     private func writeOutbox(_ envelopes: [OutboxEnvelope]) async throws {

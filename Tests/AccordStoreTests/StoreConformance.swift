@@ -152,6 +152,13 @@ struct StoreConformance {
         #expect(try await store.inboxHolds([]).isEmpty)
         #expect(try await store.holding(id: "h2") == nil)
         #expect(try await store.holdings(holder: nil).map(\.id) == ["h1"])
+
+        // A transmission's worth in one step: every new envelope's holding is stored, whole; a duplicate's is not.
+        let batch = try (3...5).map { try receivedHolding(id: "h\($0)", objectID: "obj-\($0)").snapshot }
+        let held = try await store.commit(StepWrite(inbox: [inbox("x1", holding: other)] + batch.enumerated().map { inbox("y\($0.offset)", holding: $0.element) }))
+        #expect(held.inboxDuplicates == ["x1"])
+        for snapshot in batch { #expect(try await store.holding(id: snapshot.id) == snapshot) }
+        #expect(try await store.holdings(holder: nil).count == 4)
     }
 
     // MARK: Atomic steps
