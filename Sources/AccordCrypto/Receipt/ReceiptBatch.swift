@@ -5,6 +5,8 @@ extension Receipt {
     /// of a Merkle tree (RFC 9162 hashing, as envelope batches), the recipient signs the root once, and
     /// each receipt carries its inclusion proof and the signed root. An ML-DSA-65 signature costs about
     /// a millisecond; this is what lets a node acknowledge thousands of envelopes a second.
+    /// `treeHead` (the recipient's signed audit tree head, ≈ 3.5 KB) goes in the first receipt only:
+    /// the sender keeps one peer head per answer, and the other receipts would each carry a copy.
     public static func issueBatch(
         for opened: [OpenedEnvelope], by identity: NodeIdentity, receivedAt: Date, treeHead: [UInt8]? = nil
     ) throws -> [Receipt] {
@@ -19,14 +21,14 @@ extension Receipt {
             proof: BatchProof(leafIndex: 0, treeSize: 1, path: []),
             root: ReceiptRoot(signer: identity.party, keyID: identity.keyID, signedAt: receivedAt, treeSize: 1, root: [],
                               signature: HybridSignature(ed25519: [], mldsa: [])))
-        let unsigned = try opened.map { envelope -> Receipt in
+        let unsigned = try opened.enumerated().map { index, envelope -> Receipt in
             guard envelope.header.recipient == identity.party else {
                 throw AccordCryptoError(.wrongRecipient, "only \(envelope.header.recipient) can acknowledge envelope \(envelope.header.id)")
             }
             return Receipt(
                 envelopeID: envelope.header.id, payloadDigest: envelope.header.payloadDigest, sender: envelope.header.sender,
                 recipient: identity.party, recipientKeyID: identity.keyID, receivedAt: receivedAt.accordNormalized,
-                treeHead: treeHead, authentication: placeholder)
+                treeHead: index == 0 ? treeHead : nil, authentication: placeholder)
         }
         let tree = try MerkleTree(leaves: unsigned.map(\.toBeSigned))
         let root = try ReceiptRoot.sign(tree: tree, identity: identity, at: receivedAt)
