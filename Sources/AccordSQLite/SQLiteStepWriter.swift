@@ -31,12 +31,13 @@ struct SQLiteStepWriter {
             case .delivered(let at, let receipt): state = ("delivered", StoredValue.microseconds(at), receipt)
             }
             try execute("""
-                INSERT INTO outbox (envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts,
+                INSERT INTO outbox (envelope_id, sender, recipient, agreement_id, created_us, attempts,
                                     next_attempt_us, state, delivered_us, receipt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [envelope.id, envelope.sender.rawValue, envelope.recipient.rawValue, envelope.agreementID,
-                      StoredValue.microseconds(envelope.created), envelope.bytes, envelope.attempts,
+                      StoredValue.microseconds(envelope.created), envelope.attempts,
                       StoredValue.microseconds(envelope.nextAttempt), state.0, state.1, state.2])
+            try execute("INSERT INTO outbox_bytes (seq, bytes) VALUES (?, ?)", [db.lastInsertedRowID, envelope.bytes])
         }
         var alreadyDelivered = Set<String>()
         for delivery in step.deliveries {

@@ -129,6 +129,18 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v3-outbox-bytes") { db in
+            // An envelope's bytes live beside its outbox row, written once: marking the row delivered
+            // then rewrites a row of ≈ 150 bytes instead of the envelope's overflow pages as well.
+            try db.execute(sql: """
+                CREATE TABLE outbox_bytes (
+                    seq INTEGER PRIMARY KEY,
+                    bytes BLOB NOT NULL
+                );
+                INSERT INTO outbox_bytes (seq, bytes) SELECT seq, bytes FROM outbox;
+                ALTER TABLE outbox DROP COLUMN bytes;
+                """)
+        }
         return migrator
     }()
 

@@ -8,10 +8,11 @@ extension SQLiteStore {
         guard limit > 0 else { return [] }
         return try await read("reading the outbox") { db in
             try Row.fetchAll(db, SQLRequest<Row>(literal: """
-                SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
-                       state, delivered_us, receipt
-                FROM outbox WHERE sender = \(sender.rawValue) AND recipient = \(recipient.rawValue) AND state = 'pending'
-                ORDER BY seq LIMIT \(limit)
+                SELECT o.envelope_id, o.sender, o.recipient, o.agreement_id, o.created_us, b.bytes, o.attempts, o.next_attempt_us,
+                       o.state, o.delivered_us, o.receipt
+                FROM outbox o JOIN outbox_bytes b ON b.seq = o.seq
+                WHERE o.sender = \(sender.rawValue) AND o.recipient = \(recipient.rawValue) AND o.state = 'pending'
+                ORDER BY o.seq LIMIT \(limit)
                 """)).map(Self.outboxEnvelope)
         }
     }
@@ -34,9 +35,9 @@ extension SQLiteStore {
     public func outboxEnvelope(id: String) async throws -> OutboxEnvelope? {
         try await read("reading the outbox") { db in
             try Row.fetchOne(db, SQLRequest<Row>(literal: """
-                SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
-                       state, delivered_us, receipt
-                FROM outbox WHERE envelope_id = \(id)
+                SELECT o.envelope_id, o.sender, o.recipient, o.agreement_id, o.created_us, b.bytes, o.attempts, o.next_attempt_us,
+                       o.state, o.delivered_us, o.receipt
+                FROM outbox o JOIN outbox_bytes b ON b.seq = o.seq WHERE o.envelope_id = \(id)
                 """)).map(Self.outboxEnvelope)
         }
     }

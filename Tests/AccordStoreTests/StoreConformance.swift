@@ -31,6 +31,8 @@ struct StoreConformance {
     let tamper: @Sendable (String) async throws -> Void
     /// The migrations the backend reports as applied.
     let appliedMigrations: @Sendable () async throws -> [String]
+    /// What it should report: both backends share the first two; SQLite keeps outbox bytes beside the rows since v3.
+    var expectedMigrations = ["v1-node-store", "v2-objects"]
 
     func run(_ check: Check) async throws {
         switch check {
@@ -446,7 +448,7 @@ struct StoreConformance {
 
     func migrationsAreIdempotent() async throws {
         let applied = try await appliedMigrations()
-        #expect(applied == ["v1-node-store", "v2-objects"])
+        #expect(applied == expectedMigrations)
         try await store.commit(StepWrite(outbox: [outbox("e1")]), audit: audit(["kept"]))
         try await store.migrate()
         try await store.migrate()
