@@ -21,6 +21,8 @@ struct BenchNode: AsyncParsableCommand {
     @Option(help: "Seconds of load at half the measured direct rate, for latency under load.") var loadSeconds = 5.0
     @Option(help: "Use PostgreSQL: a server URL (postgres://user@host:port/db); the bench creates and drops databases accord_bench_kr, _jp, _us there.")
     var postgres: String?
+    @Option(help: "Keep the SQLite stores in this directory (created; must not exist) for inspection, instead of a temporary one.")
+    var keep: String?
 
     final class Clock: Sendable {
         let now = Mutex(Instant.parse("2017-06-01T00:00:00Z")!)
@@ -40,9 +42,13 @@ struct BenchNode: AsyncParsableCommand {
 
     func run() async throws {
         let book = try BundledPolicy.load()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("accord-bench-\(UUID().uuidString.prefix(8))")
+        let directory = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("accord-bench-\(UUID().uuidString.prefix(8))")
+        guard keep == nil || !FileManager.default.fileExists(atPath: directory.path) else {
+            throw ValidationError("--keep \(directory.path) already exists; name a new directory")
+        }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
         let clock = Clock()
         let from = Instant.parse("2010-01-01")!, until = Instant.parse("2030-01-01")!
         var identities: [String: NodeIdentity] = [:]
