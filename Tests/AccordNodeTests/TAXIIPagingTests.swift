@@ -1,5 +1,7 @@
 import AccordCore
+import AccordSQLite
 import AccordSTIX
+import AccordStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -54,6 +56,47 @@ struct TAXIIPagingTests {
             default: #expect(versionsOfA.sorted() == ["2017-05-31T12:00:00.000Z", "2017-06-01T00:00:00.000Z"])
             }
         }
+    }
+
+    @Test("one version per object: only the page's rows are decoded, and pages of one or two still give the listing",
+          arguments: ["", "match[type]=note", "match[type]=report,marking-definition", "match[version]=all"])
+    func windowedPagesMatchTheListing(filter: String) async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        var built = [try TAXIIFixture.marking(TAXIIFixture.high).json, try TAXIIFixture.marking(TAXIIFixture.low).json]
+        for index in 0..<7 {
+            let uuid = String(format: "4e1f7c56-1c7a-4d3e-9d7a-1a2b3c4d5e%02d", index)
+            built.append(try TAXIIFixture.object(index % 3 == 0 ? "note" : "report", uuid: uuid, label: index % 2 == 0 ? TAXIIFixture.high : TAXIIFixture.low))
+        }
+        let objects = built
+        try await TAXIIFixture.app(federation, "KR").test(.router) { client in
+            #expect(try await client.taxii(path, .post, user: "kr-analyst", body: TAXIIFixture.envelope(objects)).status == .accepted)
+            let extra = filter.isEmpty ? "" : "&\(filter)"
+            let listing = Self.records(TAXIIFixture.json(try await client.taxii("\(path)?limit=1000\(extra)", user: "kr-analyst").body))
+            #expect(!listing.isEmpty)
+            for size in [1, 2] {
+                var paged: [String] = []
+                var next: String?
+                repeat {
+                    let page = TAXIIFixture.json(try await client.taxii("\(path)?limit=\(size)\(extra)" + (next.map { "&next=\($0)" } ?? ""), user: "kr-analyst").body)
+                    paged += Self.records(page)
+                    next = page["next"] as? String
+                } while next != nil && paged.count < 40
+                #expect(paged == listing, "pages of \(size)")
+            }
+        }
+        // The window: every matching row is one version, so a page of two from the start spans (at most) four rows;
+        // a filter the rows cannot answer (spec_version needs the objects) has no window.
+        let collection = try #require(TAXIICatalog(party: PartyCode("KR")!, book: federation.book).entry("kr-jp-gsomia-2016")?.id)
+        let stored = try await federation.stores["KR"]!.objects(collection: collection, query: ObjectQuery())
+        #expect(stored.count == 7)
+        let scheme = federation.book.parties[PartyCode("KR")!]!.scheme
+        var labels = TAXIILabelCache(parser: LabelParser(parties: federation.book.parties), scheme: scheme)
+        let user = federation.user("KR", clearance: "II", topics: ["nk-missile"])
+        let window = TAXIIService.pageWindow(stored, for: user, filter: try TAXIIFilter.parse(queryString: filter), limit: 2, after: nil,
+                                             labels: &labels, party: PartyCode("KR")!)
+        #expect(window?.count == (filter == "match[type]=note" ? 3 : 4))  // there are only three notes
+        #expect(TAXIIService.pageWindow(stored, for: user, filter: try TAXIIFilter.parse(queryString: "match[spec_version]=2.1"), limit: 2,
+                                        after: nil, labels: &labels, party: PartyCode("KR")!) == nil)
     }
 
     @Test("the cursor hint reads the date added of a cursor the pager made, and nothing from other text")

@@ -69,6 +69,7 @@ final class TAXIIService: Sendable {
         let skipBefore = filter.next.flatMap(Self.cursorDateAdded).map(Self.microseconds)
         let straddling = skipBefore.map { bound in Set(stored.lazy.filter { StoredValue.microseconds($0.dateAdded) >= bound }.map(\.stixID)) }
         var labels = TAXIILabelCache(parser: LabelParser(parties: engine.book.parties), scheme: scheme)
+        let window = Self.pageWindow(stored, for: user, filter: filter, limit: pager.limit(for: filter), after: skipBefore, labels: &labels, party: engine.party)
         var records: [TAXIIRecord] = []
         var markings: [STIXIdentifier: TAXIIRecord] = [:]
         var denied: [AuditEvent] = []
@@ -86,7 +87,11 @@ final class TAXIIService: Sendable {
             func keepMarking() {
                 if markingsWanted, markings[markingID] == nil { markings[markingID] = TAXIIRecord(object: marking.object, dateAdded: Self.stamp(row.dateAdded)) }
             }
-            if let skipBefore, let straddling, StoredValue.microseconds(row.dateAdded) < skipBefore, !straddling.contains(row.stixID) {
+            if let window, !window.contains(StoredValue.microseconds(row.dateAdded)) {
+                keepMarking()
+                continue
+            }
+            if window == nil, let skipBefore, let straddling, StoredValue.microseconds(row.dateAdded) < skipBefore, !straddling.contains(row.stixID) {
                 keepMarking()
                 continue
             }
@@ -105,6 +110,38 @@ final class TAXIIService: Sendable {
         }
         if !denied.isEmpty { try await engine.commit(StepWrite(), events: denied) }
         return records + markings.values
+    }
+
+    /// The rows that can be on the page, by their date added, when that is knowable without decoding
+    /// any object; nil otherwise (then every row at or after the cursor is decoded).
+    ///
+    /// Knowable when the filter asks neither for STIX versions nor for versions at given instants, and
+    /// no object has two versions among the rows `user` may read that match its ids, types and
+    /// `added_after`: the filter then keeps exactly those rows, whose dates added are unique in a
+    /// collection and order the page, so the page lies within the first `limit + 2` of them from the
+    /// cursor's date (one more for `more`, one for the cursor's own record). The pager still applies
+    /// the whole filter to what is decoded: this only spares decoding rows that cannot be on the page.
+    static func pageWindow(
+        _ stored: [StoredObject], for user: User, filter: TAXIIFilter, limit: Int, after cursor: Int64?,
+        labels: inout TAXIILabelCache, party: PartyCode
+    ) -> Set<Int64>? {
+        guard filter.specVersions == nil, filter.versions.allSatisfy({ $0 == .first || $0 == .last || $0 == .all }) else { return nil }
+        let ids = filter.ids.map { Set($0.map(\.description)) }
+        var seen = Set<String>()
+        var candidates: [Int64] = []
+        for row in stored {
+            guard let read = labels.read(row.label, level: row.localLevel),
+                  refusals(user, label: read.label, level: read.level, party: party).isEmpty else { continue }
+            if let ids, !ids.contains(row.stixID) { continue }
+            if let types = filter.types, !types.contains(row.stixType) { continue }
+            if let addedAfter = filter.addedAfter, !(stamp(row.dateAdded) > addedAfter) { continue }
+            // A second version the filter keeps: which one `first`/`last` picks needs the objects.
+            guard seen.insert(row.stixID).inserted else { return nil }
+            candidates.append(StoredValue.microseconds(row.dateAdded))
+        }
+        candidates.sort()
+        let start = cursor.map { bound in candidates.firstIndex { $0 >= bound } ?? candidates.endIndex } ?? 0
+        return Set(candidates[start...].prefix(limit + 2))
     }
 
     /// Audits the objects a response carries (markings are not audited: they are labels, not information).

@@ -82,14 +82,18 @@ public struct TAXIIPager: Sendable {
         self.maxLimit = maxLimit
     }
 
+    /// How many records a page holds for `filter`: its `limit`, else the default, at most `maxLimit`.
+    public func limit(for filter: TAXIIFilter) -> Int {
+        min(filter.limit ?? defaultLimit, maxLimit)
+    }
+
     /// The page of `records` (in any order) that `filter` asks for.
     public func page(_ records: [TAXIIRecord], filter: TAXIIFilter) throws(STIXError) -> TAXIIPage {
         let fingerprint = filter.fingerprint
         let after = try filter.next.map { (cursor: String) throws(STIXError) in try position(from: cursor, fingerprint: fingerprint) }
         let selected = Self.select(records, filter: filter).sorted(by: Self.precedes)
         let remaining = after.map { position in selected.drop { !Self.precedes(position, $0) } } ?? selected[...]
-        let limit = min(filter.limit ?? defaultLimit, maxLimit)
-        let page = Array(remaining.prefix(limit))
+        let page = Array(remaining.prefix(limit(for: filter)))
         let more = remaining.count > page.count
         let next = more ? page.last.map { cursor(for: $0, fingerprint: fingerprint) } : nil
         return TAXIIPage(records: page, more: more, next: next)
