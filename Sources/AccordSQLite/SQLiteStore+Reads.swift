@@ -10,7 +10,7 @@ extension SQLiteStore {
             try Row.fetchAll(db, SQLRequest<Row>(literal: """
                 SELECT o.envelope_id, o.sender, o.recipient, o.agreement_id, o.created_us, b.bytes, o.attempts, o.next_attempt_us,
                        o.state, o.delivered_us, o.receipt
-                FROM outbox o JOIN outbox_bytes b ON b.seq = o.seq
+                FROM outbox o LEFT JOIN outbox_bytes b ON b.seq = o.seq
                 WHERE o.sender = \(sender.rawValue) AND o.recipient = \(recipient.rawValue) AND o.state = 'pending'
                 ORDER BY o.seq LIMIT \(limit)
                 """)).map(Self.outboxEnvelope)
@@ -37,7 +37,7 @@ extension SQLiteStore {
             try Row.fetchOne(db, SQLRequest<Row>(literal: """
                 SELECT o.envelope_id, o.sender, o.recipient, o.agreement_id, o.created_us, b.bytes, o.attempts, o.next_attempt_us,
                        o.state, o.delivered_us, o.receipt
-                FROM outbox o JOIN outbox_bytes b ON b.seq = o.seq WHERE o.envelope_id = \(id)
+                FROM outbox o LEFT JOIN outbox_bytes b ON b.seq = o.seq WHERE o.envelope_id = \(id)
                 """)).map(Self.outboxEnvelope)
         }
     }
@@ -58,7 +58,8 @@ extension SQLiteStore {
             id: id, sender: try StoredValue.party(row.decode(atIndex: 1), "outbox envelope \(id)"),
             recipient: try StoredValue.party(row.decode(atIndex: 2), "outbox envelope \(id)"),
             agreementID: try row.decode(atIndex: 3), created: StoredValue.date(microseconds: try row.decode(atIndex: 4)),
-            bytes: try row.decode(atIndex: 5), attempts: try row.decode(atIndex: 6),
+            // LEFT JOIN: a row whose bytes are missing is a corrupt store, not a row to skip quietly.
+            bytes: try row.decode(Data?.self, atIndex: 5).orCorrupt("outbox envelope \(id) has no bytes"), attempts: try row.decode(atIndex: 6),
             nextAttempt: StoredValue.date(microseconds: try row.decode(atIndex: 7)), state: state)
     }
 
@@ -194,5 +195,12 @@ extension SQLiteStore {
                     bytes: try row.decode(atIndex: 4))
             }
         }
+    }
+}
+
+private extension Optional where Wrapped == Data {
+    func orCorrupt(_ message: String) throws(StoreError) -> Data {
+        guard let self else { throw StoreError(.corrupt, message) }
+        return self
     }
 }

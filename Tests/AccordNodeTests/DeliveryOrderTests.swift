@@ -62,6 +62,38 @@ struct DeliveryOrderTests {
         #expect(try await pending(federation).isEmpty)
     }
 
+    @Test("a peer that could not store the envelope is retried like a failed send: later envelopes wait behind it")
+    func transientRefusal() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let first = try await release(federation, "r1")
+        let round = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
+            transmission.envelopes.map { _ in .refused(NodeError(.store, "could not hold the envelope: disk full")) }
+        }
+        #expect(round.refused.count == 1)
+        let second = try await release(federation, "r2")
+        #expect(try await federation.deliver("KR", "JP").attempted == 0)
+        federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs == [first, second])
+        // The same refusal as read from the wire (`store: …` in the answer) counts as passing too.
+        #expect(NodeEngine.isTransient(try #require(EnvelopeResults.decode(EnvelopeResults.encode([.refused(NodeError(.store, "x"))]))
+            .first.flatMap { if case .refused(let error) = $0 { error } else { nil } })))
+        #expect(!NodeEngine.isTransient(NodeError(.refused, "peer refused: refused: envelope from KR: no agreement")))
+    }
+
+    @Test("deliverAll stops between rounds when told to (shutdown), after recording what it sent")
+    func deliverAllStops() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        for index in 0..<5 { _ = try await release(federation, "r\(index)") }
+        let jp = federation.nodes["JP"]!
+        let rounds = Mutex(0)
+        let report = try await federation.nodes["KR"]!.deliverAll(to: PartyCode("JP")!, limit: 2, while: { rounds.withLock { $0 } < 1 }) { transmission in
+            rounds.withLock { $0 += 1 }
+            return await jp.receive(transmission)
+        }
+        #expect(report.delivered == 2 && rounds.withLock { $0 } == 1)
+        #expect(try await pending(federation).count == 3)
+    }
+
     @Test("deliverAll sends round after round, recording each while the next is on the wire: everything once, in release order")
     func pipelinedRounds() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")

@@ -28,6 +28,12 @@ struct SQLiteStoreTests {
         #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 5).map(\.bytes) == [Data([1, 2])])
         let delivered = try #require(try await store.outboxEnvelope(id: "e2"))
         #expect(delivered.bytes == Data([3, 4]) && delivered.state == .delivered(at: StoredValue.date(microseconds: 5), receipt: Data([0xAA])))
+        // An outbox row whose bytes went missing is reported as a corrupt store, not skipped.
+        try await store.writer.write { db in try db.execute(sql: "DELETE FROM outbox_bytes WHERE seq = (SELECT seq FROM outbox WHERE envelope_id = 'e2')") }
+        do {
+            _ = try await store.outboxEnvelope(id: "e2")
+            Issue.record("a row without bytes was read")
+        } catch let error as StoreError { #expect(error.code == .corrupt) }
         // New rows after the migration go on getting increasing sequence numbers, in order.
         try await store.commit(StepWrite(outbox: [outbox("e3")]), audit: audit(["released e3"]))
         #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 5).map(\.id) == ["e1", "e3"])

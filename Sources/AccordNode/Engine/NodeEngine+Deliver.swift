@@ -4,6 +4,7 @@ import AccordCrypto
 import AccordStore
 import Crypto
 import Foundation
+import Logging
 import Synchronization
 
 extension NodeEngine {
@@ -40,13 +41,14 @@ extension NodeEngine {
         return try await record(round)
     }
 
-    /// Delivers everything due to `peer`, round after round, until nothing is due: round N's receipts are
-    /// verified and recorded while round N+1 is on the wire (rounds still go one at a time, in order, and
-    /// are recorded in order). `recorded` hears of each round as soon as it is recorded. Returns what all
-    /// rounds did together.
+    /// Delivers everything due to `peer`, round after round, until nothing is due or `proceed` says stop
+    /// (checked before each round, as is cancellation): round N's receipts are verified and recorded while
+    /// round N+1 is on the wire (rounds still go one at a time, in order, and are recorded in order).
+    /// `recorded` hears of each round as soon as it is recorded. Returns what all rounds did together.
     @discardableResult
     public func deliverAll(
-        to peer: PartyCode, limit: Int = 512, recorded: @escaping @Sendable (DeliveryReport) -> Void = { _ in },
+        to peer: PartyCode, limit: Int = 512, while proceed: @escaping @Sendable () -> Bool = { true },
+        recorded: @escaping @Sendable (DeliveryReport) -> Void = { _ in },
         send: @escaping @Sendable (Transmission) async throws -> [EnvelopeResult]
     ) async throws -> DeliveryReport {
         var total = DeliveryReport(attempted: 0, delivered: 0, refused: [])
@@ -55,15 +57,31 @@ extension NodeEngine {
             total = DeliveryReport(attempted: total.attempted + report.attempted, delivered: total.delivered + report.delivered,
                                    refused: total.refused + report.refused, deliveredIDs: total.deliveredIDs + report.deliveredIDs)
         }
+        func recordedBefore(_ next: SentRound?) async throws {
+            guard let recording else { return }
+            do { add(try await recording.task.value) } catch {
+                // Round N could not be recorded; round N+1 went out and was answered: record it, so that only
+                // round N is sent again (the peer acknowledges it again as already held), then report N's error.
+                if let next { add(try await record(next)) }
+                throw error
+            }
+        }
         while true {
+            guard proceed(), !Task.isCancelled else {
+                try await recordedBefore(nil)
+                return total
+            }
             let next: SentRound?
             do {
                 next = try await sendRound(to: peer, limit: limit, excluding: recording?.ids ?? [], send: send)
             } catch {
-                if let recording { _ = try? await recording.task.value }
+                // The send's error is the one to report; a recording error of the round before is logged.
+                do { try await recordedBefore(nil) } catch {
+                    logger.error("cannot record a delivery round", metadata: ["accord.peer": "\(peer)", "accord.error": "\(error)"])
+                }
                 throw error
             }
-            if let recording { add(try await recording.task.value) }
+            try await recordedBefore(next)
             guard let next else { return total }
             recording = (Set(next.due.map(\.id)), Task {
                 let report = try await self.record(next)
@@ -82,11 +100,18 @@ extension NodeEngine {
             .filter { !inFlight.contains($0.id) }.prefix(limit)
         let now = clock()
         let retryNow = retryClock()
-        // In order per (this node, peer): while the oldest row the peer has not refused waits for its retry
-        // (the peer was down), every later row waits with it. Rows the peer refused wait on their own backoff.
+        // In order per (this node, peer): the round takes due rows oldest first and stops at the first row
+        // waiting for a retry after a failed round (the peer was down, or could not store it): every later row
+        // waits behind it. Rows the peer refused for what they are wait on their own backoff, holding nothing back.
         let refusedBefore = refusedRows.withLock { $0 }
-        if let head = pending.first(where: { !refusedBefore.contains($0.id) }), head.nextAttempt > retryNow { return nil }
-        let due = pending.filter { $0.nextAttempt <= retryNow }
+        var due: [OutboxEnvelope] = []
+        for row in pending {
+            if row.nextAttempt <= retryNow {
+                due.append(row)
+            } else if !refusedBefore.contains(row.id) {
+                break
+            }
+        }
         guard !due.isEmpty else { return nil }
         // Each row carries one envelope (with its epoch's announcement if it opened the epoch) or one
         // signed note; the sealer's current announcements go along too, for a peer that lost its epoch state.
@@ -125,6 +150,8 @@ extension NodeEngine {
         var deliveries: [OutboxDelivery] = []
         var events: [AuditEvent] = []
         var refused: [String] = []
+        /// Rows the peer could not take for a passing reason of its own (its store): retried like a failed send.
+        var transient = Set<String>()
         var peerHeads: [PeerTreeHeadRecord] = []
         var reference: PeerTreeHeadReference?
         for (row, frame) in zip(due, frames) {
@@ -139,7 +166,9 @@ extension NodeEngine {
                         refused.append("\(row.id): statement receipt does not verify (\(error))")
                         events.append(.securityEvent(kind: .forgedSignature, peer: peer.rawValue, envelopeID: row.id, detail: "bad statement receipt: \(error)"))
                     }
-                case .refused(let error): refused.append("\(row.id): \(error.message)")
+                case .refused(let error):
+                    refused.append("\(row.id): \(error.message)")
+                    if Self.isTransient(error) { transient.insert(row.id) }
                 case .receipt, nil: refused.append("\(row.id): \(peer) answered a statement with an envelope receipt")
                 }
                 continue
@@ -172,21 +201,34 @@ extension NodeEngine {
                 }
             case .refused(let error):
                 refused.append("\(row.id): \(error.message)")
+                if Self.isTransient(error) { transient.insert(row.id) }
             case .statementReceipt, nil:
                 refused.append("\(row.id): \(peer) answered an envelope with a statement receipt")
             }
         }
         // A refused row stays pending for an operator and is offered again with its own backoff (a note the
-        // peer lacked may arrive meanwhile), not at every round: the peer audits each refusal.
+        // peer lacked may arrive meanwhile), not at every round: the peer audits each refusal. A row the peer
+        // could not store is retried like a failed send: one instant for them all, holding later rows back.
         let delivered = Set(deliveries.map(\.envelopeID))
-        let refusedRows = due.filter { !delivered.contains($0.id) }
+        let undelivered = due.filter { !delivered.contains($0.id) }
+        let refusedRows = undelivered.filter { !transient.contains($0.id) }
+        let transientRows = undelivered.filter { transient.contains($0.id) }
+        let roundRetry = retryNow.addingTimeInterval(Self.backoff(attempts: transientRows.map(\.attempts).max() ?? 0))
         let retries = refusedRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts))) }
+            + transientRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: roundRetry) }
         try await commit(StepWrite(deliveries: deliveries, failures: retries, peerTreeHeads: peerHeads), events: events)
         self.refusedRows.withLock { set in
             set.subtract(delivered)
+            set.subtract(transientRows.map(\.id))
             set.formUnion(refusedRows.map(\.id))
         }
         return DeliveryReport(attempted: due.count, delivered: deliveries.count, refused: refused, deliveredIDs: deliveries.map(\.envelopeID))
+    }
+
+    /// Whether a peer's refusal is about the peer (it could not store the envelope) rather than the envelope:
+    /// in process the error's code says so; over the wire the answer carries it as `store: …`.
+    static func isTransient(_ error: NodeError) -> Bool {
+        error.code == .store || error.message.hasPrefix("peer refused: \(NodeError.Code.store): ")
     }
 
     /// 0.2 s doubling per attempt, at most 30 s.

@@ -33,7 +33,8 @@ public struct OutboxWorker: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 // Round after round until nothing is due (each round's receipts recorded while the next is on the wire).
-                try await engine.deliverAll(to: peer.party, recorded: { report in
+                // Stops between rounds at shutdown, so a busy peer never holds the node up.
+                try await engine.deliverAll(to: peer.party, while: { !Task.isShuttingDownGracefully }, recorded: { report in
                     if report.delivered > 0 { metrics.envelopesDelivered.increment(by: Int64(report.delivered)) }
                     for refusal in report.refused {
                         logger.warning("peer refused an envelope", metadata: ["accord.peer": "\(peer.party)", "accord.detail": "\(refusal)"])
