@@ -19,6 +19,18 @@ struct TAXIIPagingTests {
         (envelope["objects"] as? [[String: Any]] ?? []).map { "\($0["type"] ?? "")|\($0["id"] ?? "")|\($0["modified"] ?? $0["created"] ?? "")" }
     }
 
+    /// The records of `query` read page by page, following `next` (stopping after `atMost` records).
+    static func paged(_ client: some TestClientProtocol, _ query: String, atMost: Int) async throws -> [String] {
+        var paged: [String] = []
+        var next: String?
+        repeat {
+            let page = TAXIIFixture.json(try await client.taxii(query + (next.map { "&next=\($0)" } ?? ""), user: "kr-analyst").body)
+            paged += records(page)
+            next = page["next"] as? String
+        } while next != nil && paged.count < atMost
+        return paged
+    }
+
     @Test("pages of one, with an object whose older version was added last", arguments: ["", "match[version]=first", "match[version]=all"])
     func pagesMatchTheListing(versions: String) async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
@@ -39,14 +51,7 @@ struct TAXIIPagingTests {
             }
             let filter = versions.isEmpty ? "" : "&\(versions)"
             let listing = Self.records(TAXIIFixture.json(try await client.taxii("\(path)?limit=1000\(filter)", user: "kr-analyst").body))
-            var paged: [String] = []
-            var next: String?
-            repeat {
-                let page = TAXIIFixture.json(try await client.taxii("\(path)?limit=1\(filter)" + (next.map { "&next=\($0)" } ?? ""), user: "kr-analyst").body)
-                paged += Self.records(page)
-                next = page["next"] as? String
-            } while next != nil && paged.count < 20
-            #expect(paged == listing)
+            #expect(try await Self.paged(client, "\(path)?limit=1\(filter)", atMost: 20) == listing)
             // Two markings, B, C, and A once (last: 06-01; first: 05-31) or twice (all).
             #expect(listing.count == (versions == "match[version]=all" ? 6 : 5), "\(listing)")
             let versionsOfA = listing.filter { $0.contains(a) }.map { $0.split(separator: "|").last.map(String.init) ?? "" }
@@ -74,14 +79,7 @@ struct TAXIIPagingTests {
             let listing = Self.records(TAXIIFixture.json(try await client.taxii("\(path)?limit=1000\(extra)", user: "kr-analyst").body))
             #expect(!listing.isEmpty)
             for size in [1, 2] {
-                var paged: [String] = []
-                var next: String?
-                repeat {
-                    let page = TAXIIFixture.json(try await client.taxii("\(path)?limit=\(size)\(extra)" + (next.map { "&next=\($0)" } ?? ""), user: "kr-analyst").body)
-                    paged += Self.records(page)
-                    next = page["next"] as? String
-                } while next != nil && paged.count < 40
-                #expect(paged == listing, "pages of \(size)")
+                #expect(try await Self.paged(client, "\(path)?limit=\(size)\(extra)", atMost: 40) == listing, "pages of \(size)")
             }
         }
         // The window: every matching row is one version, so a page of two from the start spans (at most) four rows;

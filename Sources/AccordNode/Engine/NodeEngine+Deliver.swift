@@ -152,6 +152,10 @@ extension NodeEngine {
         var refused: [String] = []
         /// Rows the peer could not take for a passing reason of its own (its store): retried like a failed send.
         var transient = Set<String>()
+        func refusedByPeer(_ row: OutboxEnvelope, _ error: NodeError) {
+            refused.append("\(row.id): \(error.message)")
+            if Self.isTransient(error) { transient.insert(row.id) }
+        }
         var peerHeads: [PeerTreeHeadRecord] = []
         var reference: PeerTreeHeadReference?
         for (row, frame) in zip(due, frames) {
@@ -166,9 +170,7 @@ extension NodeEngine {
                         refused.append("\(row.id): statement receipt does not verify (\(error))")
                         events.append(.securityEvent(kind: .forgedSignature, peer: peer.rawValue, envelopeID: row.id, detail: "bad statement receipt: \(error)"))
                     }
-                case .refused(let error):
-                    refused.append("\(row.id): \(error.message)")
-                    if Self.isTransient(error) { transient.insert(row.id) }
+                case .refused(let error): refusedByPeer(row, error)
                 case .receipt, nil: refused.append("\(row.id): \(peer) answered a statement with an envelope receipt")
                 }
                 continue
@@ -199,9 +201,7 @@ extension NodeEngine {
                     refused.append("\(row.id): receipt does not verify (\(error))")
                     events.append(.securityEvent(kind: .forgedSignature, peer: peer.rawValue, envelopeID: row.id, detail: "bad receipt: \(error)"))
                 }
-            case .refused(let error):
-                refused.append("\(row.id): \(error.message)")
-                if Self.isTransient(error) { transient.insert(row.id) }
+            case .refused(let error): refusedByPeer(row, error)
             case .statementReceipt, nil:
                 refused.append("\(row.id): \(peer) answered an envelope with a statement receipt")
             }
