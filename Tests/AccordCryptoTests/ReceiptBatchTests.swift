@@ -21,6 +21,22 @@ import Testing
         }
     }
 
+    @Test func theHeaderAloneIsEnoughToMatchAReceipt() throws {
+        let (batch, opener) = try world.sealedFromKR(count: 2)
+        let opened = try batch.envelopes.map { try opener.open($0, directory: world.directory) }
+        let receipts = try Receipt.issueBatch(for: opened, by: world.jp, receivedAt: Dates.now)
+        for (index, envelope) in batch.envelopes.enumerated() {
+            let header = try Envelope.header(ofEncoded: envelope.encoded)
+            #expect(header == envelope.header)
+            try receipts[index].verify(forHeader: header, directory: world.directory)
+            #expect(errorCode { try receipts[1 - index].verify(forHeader: header, directory: world.directory) } == .receiptMismatch)
+        }
+        // Bounds as for a whole envelope: a cut header, or something that is not an envelope, is refused.
+        let bytes = batch.envelopes[0].encoded
+        #expect(throws: AccordCryptoError.self) { _ = try Envelope.header(ofEncoded: bytes.prefix(40)) }
+        #expect(throws: AccordCryptoError.self) { _ = try Envelope.header(ofEncoded: Array("accord.receipt".utf8)) }
+    }
+
     @Test func aBatchedReceiptForAnotherEnvelopeOrAlteredIsRefused() throws {
         let (batch, opener) = try world.sealedFromKR(count: 3)
         let opened = try batch.envelopes.map { try opener.open($0, directory: world.directory) }

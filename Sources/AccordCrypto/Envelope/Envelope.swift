@@ -41,6 +41,22 @@ public struct Envelope: Sendable, Equatable {
         return writer.bytes
     }
 
+    /// The header of encoded envelope bytes, read with the same bounds as ``init(encoded:)`` but without
+    /// parsing the proof, root and ciphertext that follow it: enough to match a receipt against what
+    /// was sent (the sender's own outbox bytes).
+    public static func header<D: DataProtocol>(ofEncoded data: D) throws -> EnvelopeHeader {
+        guard data.count <= Limits.maxEnvelope else {
+            throw AccordCryptoError(.oversized, "envelope is \(data.count) bytes; at most \(Limits.maxEnvelope) allowed")
+        }
+        var reader = ByteReader(data, context: "envelope")
+        try reader.expectTag(tag)
+        try reader.expectVersion(version)
+        var headerReader = ByteReader(try reader.bytes("header", max: Limits.maxBlob * 2), context: "envelope header")
+        let header = try EnvelopeHeader.read(from: &headerReader, allowRelay: true)
+        try headerReader.finish()
+        return header
+    }
+
     /// Parses an envelope with bounds: at most 16 MiB, exact lengths, no trailing bytes.
     public init<D: DataProtocol>(encoded data: D) throws {
         guard data.count <= Limits.maxEnvelope else {

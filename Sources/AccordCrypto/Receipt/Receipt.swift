@@ -139,7 +139,11 @@ public struct Receipt: Sendable {
     /// Checks that the receipt acknowledges `envelope` as sent and that the recipient signed it (on its
     /// own, or through its batch's root; `cache` spares re-verifying a root already verified).
     public func verify(for envelope: Envelope, directory: KeyDirectory, cache: VerifiedRootCache? = nil) throws {
-        let header = envelope.header
+        try verify(forHeader: envelope.header, directory: directory, cache: cache)
+    }
+
+    /// ``verify(for:directory:cache:)`` given only the envelope's header (all a receipt is checked against).
+    public func verify(forHeader header: EnvelopeHeader, directory: KeyDirectory, cache: VerifiedRootCache? = nil) throws {
         guard envelopeID == header.id, payloadDigest == header.payloadDigest, recipient == header.recipient,
             sender == header.sender
         else {

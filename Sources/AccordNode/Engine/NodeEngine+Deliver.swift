@@ -180,7 +180,7 @@ extension NodeEngine {
             case .receipt(let bytes):
                 do {
                     let receipt = try Receipt(encoded: bytes)
-                    try receipt.verify(for: try Envelope(encoded: envelopeBytes), directory: directory, cache: receiptRoots)
+                    try receipt.verify(forHeader: try Envelope.header(ofEncoded: envelopeBytes), directory: directory, cache: receiptRoots)
                     deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(bytes)))
                     if reference == nil, let headBytes = receipt.treeHead {
                         // The peer's commitment to its log: kept if its hybrid signature verifies, else a security event.
