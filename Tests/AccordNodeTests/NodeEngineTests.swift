@@ -228,12 +228,17 @@ struct NodeHoldingTests {
         #expect(try await federation.nodes["JP"]!.receivedCompromiseReports().isEmpty)
     }
 
+    /// JP's signed report on a holding of KR's information.
+    static func jpReport(_ federation: Federation, suspected: Bool, detail: String) throws -> (CompromiseReport, SignedCompromiseReport) {
+        let report = CompromiseReport(holdingID: "h", objectID: "o", originator: PartyCode("KR")!, holder: PartyCode("JP")!, suspected: suspected,
+                                      detail: detail, reported: Instant.parse("2017-06-01T00:00:00Z")!)
+        return (report, try SignedCompromiseReport(signing: report, label: "KR//II//REL TO JP//TOPIC nk-missile", by: federation.identities["JP"]!))
+    }
+
     @Test("a compromise report delivered twice (the holder lost the answer) is acknowledged again and recorded once, the second time as a replay")
     func compromiseRedelivered() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
-        let report = CompromiseReport(holdingID: "h", objectID: "o", originator: PartyCode("KR")!, holder: PartyCode("JP")!, suspected: true,
-                                      detail: "courier bag found open", reported: Instant.parse("2017-06-01T00:00:00Z")!)
-        let signed = try SignedCompromiseReport(signing: report, label: "KR//II//REL TO JP//TOPIC nk-missile", by: federation.identities["JP"]!)
+        let (_, signed) = try Self.jpReport(federation, suspected: true, detail: "courier bag found open")
         let kr = federation.nodes["KR"]!
         let transmission = Transmission(announcements: [], envelopes: [], statements: [signed.encoded])
         for _ in 0..<2 {
@@ -252,9 +257,7 @@ struct NodeHoldingTests {
     @Test("a compromise report for another originator, or signed by someone else than the holder, is refused and audited")
     func compromiseRefusals() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
-        let report = CompromiseReport(holdingID: "h", objectID: "o", originator: PartyCode("KR")!, holder: PartyCode("JP")!, suspected: false,
-                                      detail: "lost", reported: Instant.parse("2017-06-01T00:00:00Z")!)
-        let signed = try SignedCompromiseReport(signing: report, label: "KR//II//REL TO JP//TOPIC nk-missile", by: federation.identities["JP"]!)
+        let (report, signed) = try Self.jpReport(federation, suspected: false, detail: "lost")
         #expect(throws: NodeError.self) { _ = try SignedCompromiseReport(signing: report, label: "x", by: federation.identities["US"]!) }
         // Sent to the US node, which did not originate it.
         let us = await federation.nodes["US"]!.receive(Transmission(announcements: [], envelopes: [], statements: [signed.encoded]))

@@ -92,6 +92,16 @@ public struct SignedMerkleRoot<Kind: SignedRootKind>: Sendable, Equatable {
     /// The canonical bytes: ``toBeSigned`` then the signature.
     public var encoded: [UInt8] { toBeSigned + signature.bytes }
 
+    /// A leaf of this root's batch as sent: its to-be-signed bytes, its inclusion proof, then this root
+    /// (batched receipts and batch-signed consents).
+    func leafEncoding(_ toBeSigned: [UInt8], proof: BatchProof) -> [UInt8] {
+        var writer = ByteWriter(capacity: 4096)
+        writer.fixed(toBeSigned)
+        proof.write(to: &writer)
+        write(to: &writer)
+        return writer.bytes
+    }
+
     func write(to writer: inout ByteWriter) {
         writer.fixed(toBeSigned)
         writer.fixed(signature.bytes)

@@ -164,12 +164,7 @@ public struct Consent: Sendable {
     public var encoded: [UInt8] {
         switch authentication {
         case .signature(let signature): return toBeSigned + signature.bytes
-        case .batch(let proof, let root):
-            var writer = ByteWriter(capacity: 4096)
-            writer.fixed(toBeSigned)
-            proof.write(to: &writer)
-            root.write(to: &writer)
-            return writer.bytes
+        case .batch(let proof, let root): return root.leafEncoding(toBeSigned, proof: proof)
         }
     }
 

@@ -104,11 +104,7 @@ public struct Receipt: Sendable {
         case .signed(let signature):
             return toBeSigned + signature.bytes
         case .batched(let proof, let root):
-            var writer = ByteWriter(capacity: 4096)
-            writer.fixed(toBeSigned)
-            proof.write(to: &writer)
-            root.write(to: &writer)
-            return writer.bytes
+            return root.leafEncoding(toBeSigned, proof: proof)
         }
     }
 
