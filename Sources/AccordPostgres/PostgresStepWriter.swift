@@ -18,6 +18,15 @@ struct PostgresStepWriter {
         // Every step takes this lock first: one lock order, no deadlocks, sequential audit indexes.
         let size = try await one(
             connection.query("SELECT size FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger), Int64.self, "the audit head")
+        if !step.signedRoots.isEmpty {
+            // PostgresNIO binds no bytea arrays: the values travel as hex text and are decoded in the statement.
+            try await connection.query("""
+                INSERT INTO signed_roots (digest, bytes)
+                SELECT decode(d, 'hex'), decode(b, 'hex')
+                FROM unnest(\(step.signedRoots.map { StoredValue.hex($0.digest) })::text[], \(step.signedRoots.map { StoredValue.hex($0.bytes) })::text[]) AS r(d, b)
+                ON CONFLICT (digest) DO NOTHING
+                """, logger: logger)
+        }
         let inboxDuplicates = try await writeInbox(step.inbox)
         for holding in step.holdings { try await putHolding(holding) }
         try await writeOutbox(step.outbox)

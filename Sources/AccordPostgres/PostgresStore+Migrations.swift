@@ -153,6 +153,14 @@ extension PostgresStore {
             )
             """,
         ]),
+        Migration(version: 3, name: "signed-roots", statements: [
+            """
+            CREATE TABLE signed_roots (
+                digest BYTEA PRIMARY KEY,
+                bytes BYTEA NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// Key of the advisory lock that serialises concurrent migrators (replicas starting together).

@@ -75,6 +75,18 @@ extension PostgresStore {
         })
     }
 
+    public func signedRoots(_ digests: [Data]) async throws -> [Data: Data] {
+        let unique = Array(Set(digests))
+        guard !unique.isEmpty else { return [:] }
+        let rows = try await rows("reading signed roots", """
+            SELECT digest, bytes FROM signed_roots
+            WHERE digest IN (SELECT decode(h, 'hex') FROM unnest(\(unique.map(StoredValue.hex))::text[]) AS h)
+            """) { row in
+            (try row[0].decode(Data.self), try row[1].decode(Data.self))
+        }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+    }
+
     public func inboxEnvelope(id: String) async throws -> InboxEnvelope? {
         try await rows("reading the inbox", """
             SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = \(id)

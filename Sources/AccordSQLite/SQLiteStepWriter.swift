@@ -10,6 +10,9 @@ struct SQLiteStepWriter {
     func write<Result: Sendable>(
         _ step: StepWrite, audit: (AuditContext) throws -> (AuditAppend, Result)
     ) throws -> StepOutcome<Result> {
+        for root in step.signedRoots {
+            try execute("INSERT INTO signed_roots (digest, bytes) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING", [root.digest, root.bytes])
+        }
         var inboxDuplicates = Set<String>()
         for write in step.inbox {
             let envelope = write.envelope

@@ -141,6 +141,16 @@ extension SQLiteStore {
                 ALTER TABLE outbox DROP COLUMN bytes;
                 """)
         }
+        migrator.registerMigration("v4-signed-roots") { db in
+            // Detached envelopes (version 2) and receipts (version 3) name their batch's signed root by
+            // digest; the root (≈ 3.4 KB, mostly its hybrid signature) is stored here once per batch.
+            try db.execute(sql: """
+                CREATE TABLE signed_roots (
+                    digest BLOB PRIMARY KEY,
+                    bytes BLOB NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 

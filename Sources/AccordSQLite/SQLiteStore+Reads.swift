@@ -77,6 +77,22 @@ extension SQLiteStore {
         }
     }
 
+    public func signedRoots(_ digests: [Data]) async throws -> [Data: Data] {
+        let unique = Array(Set(digests))
+        guard !unique.isEmpty else { return [:] }
+        return try await read("reading signed roots") { db in
+            var found: [Data: Data] = [:]
+            for start in stride(from: 0, to: unique.count, by: 500) {
+                let chunk = Array(unique[start..<min(unique.count, start + 500)])
+                let sql = "SELECT digest, bytes FROM signed_roots WHERE digest IN (\(repeatElement("?", count: chunk.count).joined(separator: ",")))"
+                for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(chunk)) {
+                    found[try row.decode(atIndex: 0)] = try row.decode(atIndex: 1)
+                }
+            }
+            return found
+        }
+    }
+
     public func inboxEnvelope(id: String) async throws -> InboxEnvelope? {
         try await read("reading the inbox") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = ?"),

@@ -45,6 +45,9 @@ public protocol NodeStore: Sendable {
     func inboxEnvelope(id: String) async throws -> InboxEnvelope?
     /// Which of `ids` the inbox holds (one query for a whole transmission).
     func inboxHolds(_ ids: [String]) async throws -> Set<String>
+    /// The signed roots stored under `digests` (those not stored are absent), by digest: what detached
+    /// outbox and inbox envelopes and stored receipts need beside their bytes.
+    func signedRoots(_ digests: [Data]) async throws -> [Data: Data]
 
     // MARK: Holdings, users, consents, notes, keys
 

@@ -159,7 +159,7 @@ import Testing
         bytes[0] = 3
         #expect(errorCode { _ = try Envelope(encoded: bytes) } == .wrongStructure)
         var version = batch.envelopes[0].encoded
-        version[1 + Int(version[0])] = 2
+        version[1 + Int(version[0])] = 3
         #expect(errorCode { _ = try Envelope(encoded: version) } == .unsupportedVersion)
     }
 

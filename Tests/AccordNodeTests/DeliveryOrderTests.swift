@@ -45,7 +45,7 @@ struct DeliveryOrderTests {
         let tampered = try await kr.deliver(to: PartyCode("JP")!) { transmission in
             var envelope = transmission.envelopes[0]
             envelope[envelope.count - 5] ^= 0x01
-            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: [envelope]))
+            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: [envelope], roots: transmission.roots))
         }
         #expect(tampered.refused.count == 1)
         #expect(try await pending(federation).map(\.attempts) == [1])
@@ -67,7 +67,7 @@ struct DeliveryOrderTests {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
         let first = try await release(federation, "r1")
         let round = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
-            transmission.envelopes.map { _ in .refused(NodeError(.store, "could not hold the envelope: disk full")) }
+            PeerAnswer(results: transmission.envelopes.map { _ in .refused(NodeError(.store, "could not hold the envelope: disk full")) })
         }
         #expect(round.refused.count == 1)
         let second = try await release(federation, "r2")
@@ -75,7 +75,7 @@ struct DeliveryOrderTests {
         federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
         #expect(try await federation.deliver("KR", "JP").deliveredIDs == [first, second])
         // The same refusal as read from the wire (`store: …` in the answer) counts as passing too.
-        #expect(NodeEngine.isTransient(try #require(EnvelopeResults.decode(EnvelopeResults.encode([.refused(NodeError(.store, "x"))]))
+        #expect(NodeEngine.isTransient(try #require(PeerAnswer(encoded: PeerAnswer(results: [.refused(NodeError(.store, "x"))]).encoded)
             .first.flatMap { if case .refused(let error) = $0 { error } else { nil } })))
         #expect(!NodeEngine.isTransient(NodeError(.refused, "peer refused: refused: envelope from KR: no agreement")))
     }
@@ -124,7 +124,7 @@ struct DeliveryOrderTests {
         let round = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
             var envelopes = transmission.envelopes
             envelopes[30][envelopes[30].count - 5] ^= 0x01
-            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: envelopes))
+            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: envelopes, roots: transmission.roots))
         }
         #expect(round.deliveredIDs == ids.enumerated().filter { $0.offset != 30 }.map(\.element))
         #expect(round.refused.count == 1 && round.refused.first?.hasPrefix(ids[30]) == true)

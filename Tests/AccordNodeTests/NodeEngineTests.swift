@@ -117,13 +117,77 @@ struct NodeEngineTests {
         _ = try await federation.nodes["KR"]!.release(
             [ReleaseSubmission(objectID: "r", label: "KR//III//REL TO JP//TOPIC maritime", object: report)],
             by: federation.user("KR", clearance: "II", topics: ["maritime"]))
-        let pending = try await federation.stores["KR"]!.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10)
         let jp = federation.nodes["JP"]!
-        let transmission = Transmission(announcements: [], envelopes: try pending.flatMap { try Transmission(encoded: Array($0.bytes)).envelopes })
-        try await federation.deliver("KR", "JP")
+        let sent = Mutex<Transmission?>(nil)
+        let first = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
+            sent.withLock { $0 = transmission }
+            return await jp.receive(transmission)
+        }
+        #expect(first.delivered == 1)
+        // The envelope went detached, its batch root once beside it.
+        let transmission = try #require(sent.withLock { $0 })
+        #expect(transmission.roots.count == 1 && transmission.acceptsDetachedReceipts)
         let again = await jp.receive(transmission)
         guard case .receipt = again.first else { Issue.record("replay not acknowledged: \(again)"); return }
         #expect(try await federation.stores["JP"]!.holdings(holder: PartyCode("JP")!).count == 1)
+    }
+
+    @Test("signed roots go and are kept once per batch: detached envelopes and receipts, their roots beside them in both stores")
+    func detachedRoots() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let submissions = (0..<3).map { ReleaseSubmission(objectID: "r\($0)", label: "KR//III//REL TO JP//TOPIC maritime", object: report) }
+        let outcomes = try await federation.nodes["KR"]!.release(submissions, by: federation.user("KR", clearance: "II", topics: ["maritime"]))
+        let ids = outcomes.compactMap { $0.first?.envelopeID }
+        let kr = federation.stores["KR"]!, jp = federation.stores["JP"]!
+        // KR's outbox rows hold detached envelopes naming one root, which KR's store keeps once.
+        let pending = try await kr.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10)
+        let digests = try Set(pending.map { try #require(try Envelope.parts(ofEncoded: try Transmission(encoded: Array($0.bytes)).envelopes[0]).rootDigest) })
+        #expect(digests.count == 1)
+        let batchRoot = try #require(digests.first)
+        #expect(try await kr.signedRoots([Data(batchRoot)]).count == 1)
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs == ids)
+        // JP holds the envelopes as received, detached, and the root once.
+        for id in ids {
+            let held = try #require(try await jp.inboxEnvelope(id: id))
+            #expect(try Envelope.parts(ofEncoded: held.bytes).rootDigest == batchRoot)
+        }
+        let jpRoots = try await jp.signedRoots([Data(batchRoot)])
+        #expect(jpRoots.count == 1)
+        // With the stored root, an auditor re-reads the held envelope whole.
+        let roots = try SignedBatchRoot.index(encoded: jpRoots.values.map { Array($0) })
+        let envelope = try Envelope(encoded: try #require(try await jp.inboxEnvelope(id: ids[0])).bytes, roots: roots)
+        #expect(envelope.id.description == ids[0])
+        // KR keeps JP's detached receipts and the receipt root once.
+        var receiptRoots = Set<Data>()
+        for id in ids {
+            guard case .delivered(_, let bytes) = try #require(try await kr.outboxEnvelope(id: id)).state else { Issue.record("\(id) not delivered"); continue }
+            #expect(bytes[1 + Int(bytes[0])] == Receipt.detachedVersion)
+            receiptRoots.insert(Data(bytes.suffix(32)))
+        }
+        #expect(receiptRoots.count == 1)
+        let storedReceiptRoot = try #require(try await kr.signedRoots(Array(receiptRoots)).values.first)
+        let receiptIndex = try ReceiptRoot.index(encoded: [Array(storedReceiptRoot)])
+        guard case .delivered(_, let receiptBytes) = try #require(try await kr.outboxEnvelope(id: ids[1])).state else { return }
+        let header = try Envelope.header(ofEncoded: try #require(try await jp.inboxEnvelope(id: ids[1])).bytes)
+        try Receipt(encoded: receiptBytes, roots: receiptIndex).verify(forHeader: header, directory: federation.nodes["KR"]!.directory)
+        #expect(throws: AccordCryptoError.self) { try Receipt(encoded: receiptBytes) }
+    }
+
+    @Test("a transmission whose signed roots are unreadable is refused whole and audited; nothing is held")
+    func unreadableRoots() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        _ = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: "r", label: "KR//III//REL TO JP//TOPIC maritime", object: report)],
+            by: federation.user("KR", clearance: "II", topics: ["maritime"]))
+        let jp = federation.nodes["JP"]!
+        let round = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
+            await jp.receive(Transmission(announcements: transmission.announcements, envelopes: transmission.envelopes,
+                                          roots: transmission.roots.map { Array($0.dropLast()) }))
+        }
+        #expect(round.delivered == 0 && round.refused.count == 1)
+        #expect(round.refused.first?.contains("signed batch roots are unreadable") == true)
+        #expect(try await federation.stores["JP"]!.holdings(holder: nil).isEmpty)
+        #expect(try await federation.stores["JP"]!.auditSize() == 1)
     }
 
     @Test("a tampered envelope is refused and audited; nothing is held")
@@ -136,7 +200,7 @@ struct NodeEngineTests {
         let results = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
             var envelope = transmission.envelopes[0]
             envelope[envelope.count - 5] ^= 0x01
-            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: [envelope]))
+            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: [envelope], roots: transmission.roots))
         }
         #expect(results.delivered == 0 && results.refused.count == 1)
         #expect(try await federation.stores["JP"]!.holdings(holder: nil).isEmpty)

@@ -26,7 +26,37 @@ struct WireFormatTests {
         #expect(hex(transmission.encoded) == expected)
         #expect(try Transmission(encoded: transmission.encoded) == transmission)
         // An answer with a statement receipt (kind 3).
-        #expect(hex(EnvelopeResults.encode([.statementReceipt([0xEE])])) == "00000001" + "03" + "00000001" + "ee")
+        #expect(hex(PeerAnswer(results: [.statementReceipt([0xEE])]).encoded) == "00000001" + "03" + "00000001" + "ee")
+    }
+
+    @Test("transmission version 3 vector: a fourth list of signed roots; an answer with roots")
+    func transmissionV3Vector() throws {
+        let transmission = Transmission(announcements: [], envelopes: [[0x01]], roots: [[0xF0, 0xF1]])
+        let expected = "13" + hex(Array("accord.transmission".utf8)) + "03"
+            + "00000000" + "00000001" + "00000001" + "01" + "00000000" + "00000001" + "00000002" + "f0f1"
+        #expect(hex(transmission.encoded) == expected)
+        #expect(try Transmission(encoded: transmission.encoded) == transmission)
+        #expect(transmission.acceptsDetachedReceipts)
+        // Version 3 without roots is not the canonical form of anything.
+        let empty = "13" + hex(Array("accord.transmission".utf8)) + "03" + String(repeating: "00000000", count: 4)
+        #expect(throws: NodeError.self) { try Transmission(encoded: Array(Self.bytes(hex: empty))) }
+        let answer = PeerAnswer(results: [.receipt([0x09])], roots: [[0xAB]])
+        #expect(hex(answer.encoded) == "00000001" + "01" + "00000001" + "09" + "00000001" + "00000001" + "ab")
+        let decoded = try PeerAnswer(encoded: answer.encoded)
+        #expect(decoded.roots == [[0xAB]] && decoded.count == 1)
+        // A root count of zero is not written: reading one is an error.
+        #expect(throws: NodeError.self) { try PeerAnswer(encoded: PeerAnswer(results: []).encoded + [0, 0, 0, 0]) }
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return bytes
     }
 
     @Test("note JSON vector: the signed form of a note")
@@ -53,10 +83,10 @@ struct WireFormatTests {
 
     @Test("answer vector: a receipt and a refusal")
     func answerVector() throws {
-        let bytes = EnvelopeResults.encode([.receipt([0x09]), .refused(NodeError(.refused, "no"))])
+        let bytes = PeerAnswer(results: [.receipt([0x09]), .refused(NodeError(.refused, "no"))]).encoded
         let message = Array("refused: no".utf8)
         #expect(hex(bytes) == "00000002" + "01" + "00000001" + "09" + "02" + String(format: "%08x", message.count) + hex(message))
-        let decoded = try EnvelopeResults.decode(bytes)
+        let decoded = try PeerAnswer(encoded: bytes)
         guard case .receipt(let receipt) = decoded[0], case .refused = decoded[1] else { Issue.record("wrong kinds"); return }
         #expect(receipt == [0x09])
     }
@@ -80,7 +110,7 @@ struct WireFormatTests {
             for index in 0..<count { bytes.append(UInt8(truncatingIfNeeded: state >> UInt64(index % 56))) }
             _ = try? Transmission(encoded: bytes)
             _ = try? ObjectPayload(encoded: bytes)
-            _ = try? EnvelopeResults.decode(bytes)
+            _ = try? PeerAnswer(encoded: bytes)
             // Mutations of valid input.
             var mutated = valid
             mutated[Int(state % UInt64(mutated.count))] ^= UInt8(truncatingIfNeeded: state >> 8) | 1

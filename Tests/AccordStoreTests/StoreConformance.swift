@@ -22,6 +22,7 @@ struct StoreConformance {
         case migrationsAreIdempotent
         case corruptRowsAreTypedErrors
         case objectsRoundTrip
+        case signedRootsAreKeptOnce
 
         var testDescription: String { rawValue }
     }
@@ -31,8 +32,9 @@ struct StoreConformance {
     let tamper: @Sendable (String) async throws -> Void
     /// The migrations the backend reports as applied.
     let appliedMigrations: @Sendable () async throws -> [String]
-    /// What it should report: both backends share the first two; SQLite keeps outbox bytes beside the rows since v3.
-    var expectedMigrations = ["v1-node-store", "v2-objects"]
+    /// What it should report: both backends share the first two; SQLite keeps outbox bytes beside the rows
+    /// since v3; both keep signed roots apart (SQLite v4, PostgreSQL v3).
+    var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots"]
 
     func run(_ check: Check) async throws {
         switch check {
@@ -50,6 +52,7 @@ struct StoreConformance {
         case .migrationsAreIdempotent: try await migrationsAreIdempotent()
         case .corruptRowsAreTypedErrors: try await corruptRowsAreTypedErrors()
         case .objectsRoundTrip: try await objectsRoundTrip()
+        case .signedRootsAreKeptOnce: try await signedRootsAreKeptOnce()
         }
     }
 
@@ -442,6 +445,27 @@ struct StoreConformance {
                                                                           validUntil: instant(5000), bytes: bytes("jp keys 2"))]))
         }
         #expect(try await store.keyBundles(party: JP) == [jp1, jp2])
+    }
+
+    // MARK: Signed roots
+
+    func signedRootsAreKeptOnce() async throws {
+        func digest(_ byte: UInt8) -> Data { Data(repeating: byte, count: 32) }
+        let a = SignedRootRecord(digest: digest(0xA1), bytes: bytes("root a"))
+        let b = SignedRootRecord(digest: digest(0xB2), bytes: bytes("root b"))
+        // Written with the step (the same root twice in one step, and again in a later step, is kept once).
+        try await store.commit(StepWrite(outbox: [outbox("e1")], signedRoots: [a, a]))
+        try await store.commit(StepWrite(signedRoots: [a, b]))
+        #expect(try await store.signedRoots([a.digest, b.digest, digest(0xC3), a.digest]) == [a.digest: a.bytes, b.digest: b.bytes])
+        #expect(try await store.signedRoots([]).isEmpty)
+        // A step that fails writes no root.
+        let c = SignedRootRecord(digest: digest(0xC3), bytes: bytes("root c"))
+        await expectStoreError(.conflict) { try await store.commit(StepWrite(outbox: [outbox("e1")], signedRoots: [c])) }
+        #expect(try await store.signedRoots([c.digest]).isEmpty)
+        // A digest that is not 32 bytes is refused before anything is written.
+        await expectStoreError(.invalid) {
+            try await store.commit(StepWrite(signedRoots: [SignedRootRecord(digest: Data([1, 2]), bytes: bytes("short"))]))
+        }
     }
 
     // MARK: Schema

@@ -12,7 +12,7 @@ public struct AccordCryptoError: Error, Sendable, Equatable, CustomStringConvert
             case wrongRecipient, unknownEpoch, epochMismatch, epochExpired, epochExhausted
             case labelTampered, headerTampered, ciphertextTampered, payloadDigestMismatch
             case relayWithoutConsent, consentNotCovering, relayMismatch
-            case receiptMismatch, keyFile, invalidArgument
+            case receiptMismatch, keyFile, invalidArgument, unknownRoot
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -71,6 +71,9 @@ public struct AccordCryptoError: Error, Sendable, Equatable, CustomStringConvert
         public static let keyFile = Code(.keyFile)
         /// A caller passed an argument the format cannot represent.
         public static let invalidArgument = Code(.invalidArgument)
+        /// An envelope or receipt names its signed root by digest (detached form), and no root with that
+        /// digest came with it.
+        public static let unknownRoot = Code(.unknownRoot)
 
         public var description: String { value.rawValue }
     }

@@ -23,11 +23,15 @@ public struct Receipt: Sendable {
     /// How the receipt is signed: on its own (version 1), or as one leaf of a batch whose Merkle
     /// root the recipient signed once (version 2; ``Receipt/issueBatch(for:by:receivedAt:treeHead:)``).
     public let authentication: Authentication
+    /// The digest a detached receipt (version 3) named its root by, when it was read in that form.
+    public private(set) var rootDigest: [UInt8]?
 
     /// A receipt's signature: its own, or a batch's.
     public enum Authentication: Sendable {
         case signed(HybridSignature)
-        case batched(proof: BatchProof, root: ReceiptRoot)
+        /// A leaf of a signed batch; `detached` receipts (version 3) name the root by its digest, and the
+        /// root travels and is stored once per batch.
+        case batched(proof: BatchProof, root: ReceiptRoot, detached: Bool = false)
     }
 
     /// The receipt's own signature, for version 1 receipts.
@@ -36,10 +40,21 @@ public struct Receipt: Sendable {
         return nil
     }
 
-    var version: UInt8 {
-        if case .batched = authentication { return 2 }
-        return 1
+    /// The signed root of a batched receipt's batch.
+    public var batchRoot: ReceiptRoot? {
+        if case .batched(_, let root, _) = authentication { return root }
+        return nil
     }
+
+    var version: UInt8 {
+        switch authentication {
+        case .signed: 1
+        case .batched(_, _, let detached): detached ? Self.detachedVersion : 2
+        }
+    }
+
+    /// The version of batched receipts whose root is named by digest (``ReceiptRoot/digest``).
+    public static let detachedVersion: UInt8 = 3
 
     /// Signs a receipt for an opened envelope.
     public static func issue(
@@ -103,18 +118,35 @@ public struct Receipt: Sendable {
         switch authentication {
         case .signed(let signature):
             return toBeSigned + signature.bytes
-        case .batched(let proof, let root):
+        case .batched(let proof, let root, false):
             return root.leafEncoding(toBeSigned, proof: proof)
+        case .batched(let proof, let root, true):
+            return Self.detachedEncoding(toBeSigned, proof: proof, rootDigest: root.digest)
         }
     }
 
-    /// Parses a receipt (verify it with ``verify(for:directory:)``).
-    public init<D: DataProtocol>(encoded data: D) throws {
+    /// The canonical bytes of a detached receipt (version 3) given its root's digest, computed once per batch.
+    public func encoded(rootDigest: [UInt8]) -> [UInt8] {
+        guard case .batched(let proof, _, true) = authentication else { return encoded }
+        return Self.detachedEncoding(toBeSigned, proof: proof, rootDigest: rootDigest)
+    }
+
+    private static func detachedEncoding(_ toBeSigned: [UInt8], proof: BatchProof, rootDigest: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter(capacity: toBeSigned.count + 64 + 32 * proof.path.count)
+        writer.fixed(toBeSigned)
+        proof.write(to: &writer)
+        writer.fixed(rootDigest)
+        return writer.bytes
+    }
+
+    /// Parses a receipt (verify it with ``verify(for:directory:)``); a detached receipt's root (version 3)
+    /// comes from `roots` (``SignedMerkleRoot/index(encoded:)``).
+    public init<D: DataProtocol>(encoded data: D, roots: [[UInt8]: ReceiptRoot] = [:]) throws {
         var reader = ByteReader(data, context: "receipt")
         try reader.expectTag(Self.tag)
         let version = try reader.u8("version")
-        guard version == 1 || version == 2 else {
-            throw AccordCryptoError(.unsupportedVersion, "receipt: version \(version) is not 1 or 2")
+        guard (1...3).contains(version) else {
+            throw AccordCryptoError(.unsupportedVersion, "receipt: version \(version) is not 1, 2 or 3")
         }
         envelopeID = try reader.identifier("envelope id")
         payloadDigest = try reader.fixed(32, "payload digest")
@@ -125,9 +157,14 @@ public struct Receipt: Sendable {
         treeHead = try reader.bool("tree head flag") ? try reader.bytes("tree head", max: Limits.maxBlob) : nil
         if version == 1 {
             authentication = .signed(try HybridSignature(bytes: try reader.fixed(HybridSignature.size, "signature")))
-        } else {
+        } else if version == 2 {
             let proof = try BatchProof.read(from: &reader)
             authentication = .batched(proof: proof, root: try ReceiptRoot.read(from: &reader))
+        } else {
+            let proof = try BatchProof.read(from: &reader)
+            let digest = try reader.fixed(32, "root digest")
+            authentication = .batched(proof: proof, root: try ReceiptRoot.resolve(digest, in: roots, for: "receipt for \(envelopeID)"), detached: true)
+            rootDigest = digest
         }
         try reader.finish()
     }
@@ -149,7 +186,7 @@ public struct Receipt: Sendable {
         case .signed(let signature):
             let bundle = try directory.bundle(party: recipient, keyID: recipientKeyID, validAt: receivedAt)
             try bundle.signingKey.verify(signature, context: Self.signatureContext, body: toBeSigned)
-        case .batched(let proof, let root):
+        case .batched(let proof, let root, _):
             guard root.signer == recipient, root.keyID == recipientKeyID, proof.treeSize == root.treeSize,
                   MerkleTree.rootFromInclusionPath(leaf: toBeSigned, index: Int(proof.leafIndex),
                                                    size: Int(proof.treeSize), path: proof.path) == root.root

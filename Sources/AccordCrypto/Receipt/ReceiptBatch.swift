@@ -7,8 +7,10 @@ extension Receipt {
     /// a millisecond; this is what lets a node acknowledge thousands of envelopes a second.
     /// `treeHead` (the recipient's signed audit tree head, ≈ 3.5 KB) goes in the first receipt only:
     /// the sender keeps one peer head per answer, and the other receipts would each carry a copy.
+    /// With `detached`, the receipts are version 3: each names the root by digest instead of carrying
+    /// it (the caller sends the root once, `root.encoded`, beside them).
     public static func issueBatch(
-        for opened: [OpenedEnvelope], by identity: NodeIdentity, receivedAt: Date, treeHead: [UInt8]? = nil
+        for opened: [OpenedEnvelope], by identity: NodeIdentity, receivedAt: Date, treeHead: [UInt8]? = nil, detached: Bool = false
     ) throws -> [Receipt] {
         guard !opened.isEmpty else { return [] }
         guard opened.count <= BatchProof.maxTreeSize else {
@@ -20,7 +22,7 @@ extension Receipt {
         let placeholder = Authentication.batched(
             proof: BatchProof(leafIndex: 0, treeSize: 1, path: []),
             root: ReceiptRoot(signer: identity.party, keyID: identity.keyID, signedAt: receivedAt, treeSize: 1, root: [],
-                              signature: HybridSignature(ed25519: [], mldsa: [])))
+                              signature: HybridSignature(ed25519: [], mldsa: [])), detached: detached)
         let unsigned = try opened.enumerated().map { index, envelope -> Receipt in
             guard envelope.header.recipient == identity.party else {
                 throw AccordCryptoError(.wrongRecipient, "only \(envelope.header.recipient) can acknowledge envelope \(envelope.header.id)")
@@ -34,7 +36,7 @@ extension Receipt {
         let root = try ReceiptRoot.sign(tree: tree, identity: identity, at: receivedAt)
         return unsigned.enumerated().map { index, receipt in
             receipt.with(.batched(proof: BatchProof(leafIndex: UInt32(index), treeSize: UInt32(tree.size), path: tree.inclusionPath(for: index)),
-                                  root: root))
+                                  root: root, detached: detached))
         }
     }
 }

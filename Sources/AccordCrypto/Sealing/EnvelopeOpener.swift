@@ -48,11 +48,11 @@ public final class EnvelopeOpener: Sendable {
     /// Number of epochs known.
     public var knownEpochCount: Int { epochs.withLock { $0.count } }
 
-    /// Parses, verifies and opens envelope bytes.
+    /// Parses, verifies and opens envelope bytes; a detached envelope's root comes from `roots`.
     public func open<D: DataProtocol>(
-        encoded data: D, directory: KeyDirectory, scopeCovers: ScopeEvaluator? = nil
+        encoded data: D, roots: [[UInt8]: SignedBatchRoot] = [:], directory: KeyDirectory, scopeCovers: ScopeEvaluator? = nil
     ) throws -> OpenedEnvelope {
-        try open(try Envelope(encoded: data), directory: directory, scopeCovers: scopeCovers)
+        try open(try Envelope(encoded: data, roots: roots), directory: directory, scopeCovers: scopeCovers)
     }
 
     /// Verifies and opens an envelope. Replay (a known id) is the store's check.

@@ -24,7 +24,7 @@ extension NodeEngine {
         let due: [OutboxEnvelope]
         let frames: [Transmission]
         let envelopeCount: Int
-        let results: [EnvelopeResult]
+        let answer: PeerAnswer
         let now: Date
         let retryNow: Date
     }
@@ -33,7 +33,7 @@ extension NodeEngine {
     /// against the envelopes) as deliveries, and a failed round as a retry with exponential backoff.
     /// Envelopes the peer refused stay pending for an operator to look at; they are reported.
     public func deliver(
-        to peer: PartyCode, limit: Int = 512, send: @Sendable (Transmission) async throws -> [EnvelopeResult]
+        to peer: PartyCode, limit: Int = 512, send: @Sendable (Transmission) async throws -> PeerAnswer
     ) async throws -> DeliveryReport {
         guard let round = try await sendRound(to: peer, limit: limit, excluding: [], send: send) else {
             return DeliveryReport(attempted: 0, delivered: 0, refused: [])
@@ -49,7 +49,7 @@ extension NodeEngine {
     public func deliverAll(
         to peer: PartyCode, limit: Int = 512, while proceed: @escaping @Sendable () -> Bool = { true },
         recorded: @escaping @Sendable (DeliveryReport) -> Void = { _ in },
-        send: @escaping @Sendable (Transmission) async throws -> [EnvelopeResult]
+        send: @escaping @Sendable (Transmission) async throws -> PeerAnswer
     ) async throws -> DeliveryReport {
         var total = DeliveryReport(attempted: 0, delivered: 0, refused: [])
         var recording: (ids: Set<String>, task: Task<DeliveryReport, any Error>)?
@@ -94,7 +94,7 @@ extension NodeEngine {
     /// Reads what is due for `peer` (leaving out rows of a round still being recorded), sends it, and
     /// returns the answer unrecorded; nil when nothing is due. A failed send is recorded as a retry and rethrown.
     func sendRound(
-        to peer: PartyCode, limit: Int, excluding inFlight: Set<String>, send: @Sendable (Transmission) async throws -> [EnvelopeResult]
+        to peer: PartyCode, limit: Int, excluding inFlight: Set<String>, send: @Sendable (Transmission) async throws -> PeerAnswer
     ) async throws -> SentRound? {
         let pending = try await store.pendingOutbox(sender: party, recipient: peer, limit: limit + inFlight.count)
             .filter { !inFlight.contains($0.id) }.prefix(limit)
@@ -127,22 +127,41 @@ extension NodeEngine {
         for frame in frames { announcements += frame.announcements.filter { !announcements.contains($0) } }
         let envelopes = frames.flatMap(\.envelopes)
         let statements = frames.flatMap(\.statements)
-        let results: [EnvelopeResult]
+        // Detached envelopes name their batch's signed root by digest: each root goes once, from the store.
+        var digests: [Data] = []
+        for bytes in envelopes {
+            guard let digest = try? Envelope.parts(ofEncoded: bytes).rootDigest else { continue }
+            let key = Data(digest)
+            if !digests.contains(key) { digests.append(key) }
+        }
+        let stored = try await store.signedRoots(digests)
+        let roots = try digests.map { digest in
+            guard let bytes = stored[digest] else {
+                throw NodeError(.store, "the outbox to \(peer) names signed root \(digest.accordHex), which the store does not hold")
+            }
+            return Array(bytes)
+        }
+        let answer: PeerAnswer
         do {
-            results = try await send(Transmission(announcements: announcements, envelopes: envelopes, statements: statements))
-            guard results.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(results.count) results for \(due.count) envelopes and statements") }
+            answer = try await send(Transmission(announcements: announcements, envelopes: envelopes, statements: statements, roots: roots))
+            guard answer.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(answer.count) results for \(due.count) envelopes and statements") }
         } catch {
             // One retry instant for the whole round, from its most-tried row, so that the rows stay in order.
             let retry = retryNow.addingTimeInterval(Self.backoff(attempts: due.map(\.attempts).max() ?? 0))
             try await commit(StepWrite(failures: due.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retry) }), events: [])
             throw error
         }
-        return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, results: results, now: now, retryNow: retryNow)
+        return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, answer: answer, now: now, retryNow: retryNow)
     }
 
     /// Verifies a round's receipts and records them as deliveries (refused rows as retries on their own backoff), in one step.
     func record(_ round: SentRound) async throws -> DeliveryReport {
-        let (peer, due, frames, results, now, retryNow) = (round.peer, round.due, round.frames, round.results, round.now, round.retryNow)
+        let (peer, due, frames, results, now, retryNow) = (round.peer, round.due, round.frames, round.answer.results, round.now, round.retryNow)
+        // The receipt roots detached receipts name: parsed once each; a root some verified receipt names is kept.
+        let answerRoots: [[UInt8]: ReceiptRoot]
+        let rootsError: (any Error)?
+        do { (answerRoots, rootsError) = (try ReceiptRoot.index(encoded: round.answer.roots), nil) } catch { (answerRoots, rootsError) = ([:], error) }
+        var usedRoots = Set<[UInt8]>()
         let envelopeAnswers = results[..<round.envelopeCount]
         // The answer lists the envelopes' results, then the statements'.
         var envelopeResults = envelopeAnswers.makeIterator()
@@ -179,8 +198,10 @@ extension NodeEngine {
             switch envelopeResults.next() {
             case .receipt(let bytes):
                 do {
-                    let receipt = try Receipt(encoded: bytes)
+                    if let rootsError { throw rootsError }
+                    let receipt = try Receipt(encoded: bytes, roots: answerRoots)
                     try receipt.verify(forHeader: try Envelope.header(ofEncoded: envelopeBytes), directory: directory, cache: receiptRoots)
+                    if let digest = receipt.rootDigest { usedRoots.insert(digest) }
                     deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(bytes)))
                     if reference == nil, let headBytes = receipt.treeHead {
                         // The peer's commitment to its log: kept if its hybrid signature verifies, else a security event.
@@ -216,7 +237,11 @@ extension NodeEngine {
         let roundRetry = retryNow.addingTimeInterval(Self.backoff(attempts: transientRows.map(\.attempts).max() ?? 0))
         let retries = refusedRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts))) }
             + transientRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: roundRetry) }
-        try await commit(StepWrite(deliveries: deliveries, failures: retries, peerTreeHeads: peerHeads), events: events)
+        let signedRoots = round.answer.roots.compactMap { bytes -> SignedRootRecord? in
+            let digest = ReceiptRoot.digest(ofEncoded: bytes)
+            return usedRoots.contains(digest) ? SignedRootRecord(digest: Data(digest), bytes: Data(bytes)) : nil
+        }
+        try await commit(StepWrite(deliveries: deliveries, failures: retries, peerTreeHeads: peerHeads, signedRoots: signedRoots), events: events)
         self.refusedRows.withLock { set in
             set.subtract(delivered)
             set.subtract(transientRows.map(\.id))

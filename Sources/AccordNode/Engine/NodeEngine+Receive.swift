@@ -21,13 +21,25 @@ extension NodeEngine {
     /// intermediary and the originator consented. Signed statements (notes, compromise reports) are taken
     /// first, so that envelopes are decided with every note the sender sent before them. Returns a
     /// receipt or a refusal per envelope, then per statement.
-    public func receive(_ transmission: Transmission) async -> [EnvelopeResult] {
+    /// A sender that sent its batch roots apart (transmission version 3) gets detached receipts and the
+    /// receipt root once, in the answer's `roots`.
+    public func receive(_ transmission: Transmission) async -> PeerAnswer {
         let statementResults = await receiveStatements(transmission.statements)
-        return await receiveEnvelopes(transmission) + statementResults
+        var answer = await receiveEnvelopes(transmission)
+        answer.results += statementResults
+        return answer
     }
 
-    private func receiveEnvelopes(_ transmission: Transmission) async -> [EnvelopeResult] {
+    private func receiveEnvelopes(_ transmission: Transmission) async -> PeerAnswer {
         let now = clock()
+        // The batch roots that detached envelopes name: parsed once each, kept once each with what is held.
+        let roots: [[UInt8]: SignedBatchRoot]
+        do { roots = try SignedBatchRoot.index(encoded: transmission.roots) } catch {
+            let failure = NodeError(.malformed, "the transmission's signed batch roots are unreadable: \(error)")
+            await audit(.securityEvent(kind: .malformedInput, peer: nil, envelopeID: nil, detail: failure.message))
+            return PeerAnswer(results: transmission.envelopes.map { _ in .refused(failure) })
+        }
+        var usedRoots = Set<[UInt8]>()
         for bytes in transmission.announcements {
             do { try opener.accept(try EpochAnnouncement(encoded: bytes), directory: directory) } catch {
                 await audit(.securityEvent(kind: .forgedSignature, peer: nil, envelopeID: nil, detail: "epoch announcement refused: \(error)"))
@@ -40,7 +52,7 @@ extension NodeEngine {
         var outboxDrafts: [(draft: EnvelopeDraft, recipient: PartyCode, agreement: String)] = []
         var events: [(envelopeID: String, event: AuditEvent)] = []
         // Open everything first, then ask the store once which envelopes it already holds.
-        var openedAll: [Result<OpenedEnvelope, any Error>] = transmission.envelopes.map { bytes in Result { try open(bytes) } }
+        var openedAll: [Result<OpenedEnvelope, any Error>] = transmission.envelopes.map { bytes in Result { try open(bytes, roots: roots) } }
         let ids = openedAll.compactMap { try? $0.get().header.id.description }
         let held: Set<String>
         do { held = try await store.inboxHolds(ids) } catch {
@@ -59,6 +71,7 @@ extension NodeEngine {
                     continue
                 }
                 let (holding, relays) = try check(opened, now: now)
+                if let digest = opened.envelope.rootDigest { usedRoots.insert(digest) }
                 inbox.append(InboxWrite(envelope: InboxEnvelope(id: id, sender: PartyCode(header.sender)!, received: now, bytes: Data(transmission.envelopes[index])),
                                         holding: holding.snapshot))
                 objects += receivedObject(holding, payload: opened.payload)
@@ -78,9 +91,14 @@ extension NodeEngine {
         }
         do {
             var outbox: [OutboxEnvelope] = []
+            var signedRoots = transmission.roots.compactMap { bytes -> SignedRootRecord? in
+                let digest = SignedBatchRoot.digest(ofEncoded: bytes)
+                return usedRoots.contains(digest) ? SignedRootRecord(digest: Data(digest), bytes: Data(bytes)) : nil
+            }
             if !outboxDrafts.isEmpty {
-                let sealed = try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now)
-                for (row, frame) in zip(outboxDrafts, Self.outboxFrames(sealed)) {
+                let sealed = Self.outboxFrames(try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now))
+                signedRoots.append(sealed.root)
+                for (row, frame) in zip(outboxDrafts, sealed.frames) {
                     let envelope = frame.envelope
                     let id = envelope.id.description
                     outbox.append(OutboxEnvelope(id: id, sender: party, recipient: row.recipient, agreementID: row.agreement, created: now,
@@ -94,7 +112,7 @@ extension NodeEngine {
             }
             let node = party.rawValue
             let stepEvents = events
-            try await store.commit(StepWrite(inbox: inbox, outbox: outbox, objects: objects)) { context in
+            try await store.commit(StepWrite(inbox: inbox, outbox: outbox, objects: objects, signedRoots: signedRoots)) { context in
                 let fresh = stepEvents.filter { !context.inboxDuplicates.contains($0.envelopeID) }.map(\.event)
                 return (try AuditBridge.append(fresh, node: node, at: now, context: context), ())
             }
@@ -103,23 +121,34 @@ extension NodeEngine {
             for (index, _) in accepted where results[index] == nil {
                 results[index] = .refused(NodeError(.store, "could not hold the envelope: \(error)"))
             }
-            return results.map { $0 ?? .refused(NodeError(.store, "not processed")) }
+            return PeerAnswer(results: results.map { $0 ?? .refused(NodeError(.store, "not processed")) })
         }
-        // One hybrid signature acknowledges the whole transmission (batched receipts).
+        // One hybrid signature acknowledges the whole transmission (batched receipts); a sender that sent its
+        // roots apart takes the receipt root apart too, once.
+        var answerRoots: [[UInt8]] = []
         do {
-            // Cross-signing: every receipt carries this node's latest signed tree head.
+            // Cross-signing: the first receipt carries this node's latest signed tree head.
             let head = try await currentTreeHead(now: now)?.encoded()
-            let receipts = try Receipt.issueBatch(for: accepted.map(\.opened), by: identity, receivedAt: now, treeHead: head.map(Array.init))
-            for ((index, _), receipt) in zip(accepted, receipts) { results[index] = .receipt(receipt.encoded) }
+            let detached = transmission.acceptsDetachedReceipts
+            let receipts = try Receipt.issueBatch(for: accepted.map(\.opened), by: identity, receivedAt: now, treeHead: head.map(Array.init),
+                                                  detached: detached)
+            if detached, let root = receipts.first?.batchRoot {
+                let rootBytes = root.encoded
+                let digest = ReceiptRoot.digest(ofEncoded: rootBytes)
+                answerRoots = [rootBytes]
+                for ((index, _), receipt) in zip(accepted, receipts) { results[index] = .receipt(receipt.encoded(rootDigest: digest)) }
+            } else {
+                for ((index, _), receipt) in zip(accepted, receipts) { results[index] = .receipt(receipt.encoded) }
+            }
         } catch {
             for (index, _) in accepted { results[index] = .refused(NodeError(.crypto, "cannot sign receipts: \(error)")) }
         }
-        return results.map { $0 ?? .refused(NodeError(.store, "not processed")) }
+        return PeerAnswer(results: results.map { $0 ?? .refused(NodeError(.store, "not processed")) }, roots: answerRoots)
     }
 
-    private func open(_ bytes: [UInt8]) throws -> OpenedEnvelope {
+    private func open(_ bytes: [UInt8], roots: [[UInt8]: SignedBatchRoot]) throws -> OpenedEnvelope {
         let parties = book.parties
-        return try opener.open(encoded: bytes, directory: directory) { scope, labelText in
+        return try opener.open(encoded: bytes, roots: roots, directory: directory) { scope, labelText in
             // A scope consent covers a relayed label only if every topic is in it and the level is at or below its ceiling.
             guard case .scope(let topics, let ceiling, _, _) = scope,
                   let label = try? self.parseLabel(labelText),

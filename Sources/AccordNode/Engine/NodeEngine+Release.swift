@@ -107,9 +107,11 @@ extension NodeEngine {
             drafts[item.draft].payload = ObjectPayload(objectID: item.payload.objectID, consents: [consent.encoded], object: item.payload.object).encoded
         }
         var outbox: [OutboxEnvelope] = []
+        var roots: [SignedRootRecord] = []
         if !drafts.isEmpty {
-            let sealed = try sealer.sealBatch(drafts, directory: directory, now: now)
-            for (row, frame) in zip(rows, Self.outboxFrames(sealed)) {
+            let sealed = Self.outboxFrames(try sealer.sealBatch(drafts, directory: directory, now: now))
+            roots.append(sealed.root)
+            for (row, frame) in zip(rows, sealed.frames) {
                 let envelope = frame.envelope
                 outbox.append(OutboxEnvelope(id: envelope.id.description, sender: party, recipient: row.recipient, agreementID: row.agreement,
                                              created: now, bytes: frame.bytes))
@@ -117,7 +119,7 @@ extension NodeEngine {
                                             label: envelope.header.originatorLabel, agreementID: row.agreement))
             }
         }
-        try await commit(StepWrite(outbox: outbox, objects: objects), events: events)
+        try await commit(StepWrite(outbox: outbox, objects: objects, signedRoots: roots), events: events)
         return outcomes
     }
 

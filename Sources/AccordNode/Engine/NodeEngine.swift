@@ -94,17 +94,22 @@ public final class NodeEngine: Sendable {
         }
     }
 
-    /// Outbox rows for a sealed batch. A row is a one-envelope ``Transmission``: the envelope, plus the
-    /// announcement of its epoch when this batch opened that epoch, so that a restarted node (whose
-    /// epoch keys lived in memory) can still deliver what it queued before.
-    static func outboxFrames(_ sealed: SealedBatch) -> [(envelope: Envelope, bytes: Data)] {
+    /// Outbox rows for a sealed batch, and its signed root to store once beside them. A row is a
+    /// one-envelope ``Transmission``: the envelope in its detached form (naming the root by digest),
+    /// plus the announcement of its epoch when this batch opened that epoch, so that a restarted node
+    /// (whose epoch keys lived in memory) can still deliver what it queued before.
+    static func outboxFrames(_ sealed: SealedBatch) -> (frames: [(envelope: Envelope, bytes: Data)], root: SignedRootRecord) {
+        let rootBytes = sealed.root.encoded
+        let digest = SignedBatchRoot.digest(ofEncoded: rootBytes)
         var announced = Set<[UInt8]>()
-        return sealed.envelopes.map { envelope in
+        let frames = sealed.envelopes.map { envelope in
             let announcements = sealed.announcements
                 .filter { $0.epochID == envelope.header.epochID && announced.insert($0.epochID.bytes).inserted }
                 .map(\.encoded)
-            return (envelope, Data(Transmission(announcements: announcements, envelopes: [envelope.encoded]).encoded))
+            let frame = Transmission(announcements: announcements, envelopes: [envelope.detachedEncoding(rootDigest: digest)])
+            return (envelope, Data(frame.encoded))
         }
+        return (frames, SignedRootRecord(digest: Data(digest), bytes: Data(rootBytes)))
     }
 
     /// When tree heads are signed: after a step, at most once a second of the node's clock, or after 10,000 entries.

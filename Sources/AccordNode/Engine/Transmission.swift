@@ -1,9 +1,15 @@
 /// What one delivery carries from a sender to a peer: the epoch announcements the peer needs, the
-/// envelopes, and signed statements (diplomatic notes, compromise reports), each as its encoded bytes. Binary form (`docs/node.md`):
-/// tag `accord.transmission` (u8 length + ASCII), version u8, then for each list — version 1:
-/// (announcements, envelopes); version 2: (announcements, envelopes, statements) — u32 count and each item
-/// as u32 length + bytes. Version 1 is written when there are no statements. At most ``maximumItems``
-/// items per list and ``maximumBytes`` in all. The peer takes the statements first.
+/// envelopes, signed statements (diplomatic notes, compromise reports), and the signed batch roots the
+/// envelopes name, each as its encoded bytes. Binary form (`docs/node.md`): tag `accord.transmission`
+/// (u8 length + ASCII), version u8, then for each list — version 1: (announcements, envelopes);
+/// version 2: (announcements, envelopes, statements); version 3: (announcements, envelopes, statements,
+/// roots) — u32 count and each item as u32 length + bytes. The lowest version that holds the lists is
+/// written. At most ``maximumItems`` items per list and ``maximumBytes`` in all. The peer takes the
+/// statements first.
+///
+/// Envelopes in their detached form (version 2, `docs/envelope.md`) name their batch's signed root by
+/// digest; the root travels once in `roots`. A peer that sends version 3 takes detached receipts back
+/// (``PeerAnswer``).
 public struct Transmission: Sendable, Equatable {
     static let tag = Array("accord.transmission".utf8)
     public static let maximumItems = 4096
@@ -13,16 +19,28 @@ public struct Transmission: Sendable, Equatable {
     public let envelopes: [[UInt8]]
     /// Signed statements: diplomatic notes (``SignedNote``) and compromise reports (``SignedCompromiseReport``).
     public let statements: [[UInt8]]
+    /// Signed batch roots (`SignedBatchRoot.encoded`) that detached envelopes name by digest.
+    public let roots: [[UInt8]]
 
-    public init(announcements: [[UInt8]], envelopes: [[UInt8]], statements: [[UInt8]] = []) {
+    public init(announcements: [[UInt8]], envelopes: [[UInt8]], statements: [[UInt8]] = [], roots: [[UInt8]] = []) {
         self.announcements = announcements
         self.envelopes = envelopes
         self.statements = statements
+        self.roots = roots
     }
 
+    /// The format version written: 3 with roots, else 2 with statements, else 1.
+    var version: UInt8 { !roots.isEmpty ? 3 : !statements.isEmpty ? 2 : 1 }
+
+    /// Whether the sender reads detached receipts: it sent version 3.
+    public var acceptsDetachedReceipts: Bool { !roots.isEmpty }
+
     public var encoded: [UInt8] {
-        var bytes = WireWriter.header(tag: Self.tag, version: statements.isEmpty ? 1 : 2)
-        for list in statements.isEmpty ? [announcements, envelopes] : [announcements, envelopes, statements] {
+        let version = self.version
+        let lists = Array([announcements, envelopes, statements, roots].prefix(Int(version) + 1))
+        var bytes = WireWriter.header(tag: Self.tag, version: version)
+        bytes.reserveCapacity(lists.reduce(bytes.count) { total, list in list.reduce(total + 4) { $0 + 4 + $1.count } })
+        for list in lists {
             bytes += WireWriter.u32(list.count)
             for item in list { bytes += WireWriter.blob(item) }
         }
@@ -32,17 +50,19 @@ public struct Transmission: Sendable, Equatable {
     public init(encoded bytes: [UInt8]) throws(NodeError) {
         guard bytes.count <= Self.maximumBytes else { throw NodeError(.malformed, "transmission of \(bytes.count) bytes is over the limit") }
         var reader = WireReader(bytes, context: "transmission")
-        let version = try reader.expect(tag: Self.tag, versions: 1...2)
+        let version = try reader.expect(tag: Self.tag, versions: 1...3)
         var lists: [[[UInt8]]] = []
-        for name in version == 1 ? ["announcements", "envelopes"] : ["announcements", "envelopes", "statements"] {
+        for name in ["announcements", "envelopes", "statements", "roots"].prefix(version + 1) {
             let count = try reader.integer(4, "\(name) count")
             guard count <= Self.maximumItems else { throw NodeError(.malformed, "transmission lists \(count) \(name); at most \(Self.maximumItems)") }
             var list: [[UInt8]] = []
+            list.reserveCapacity(count)
             for _ in 0..<count { list.append(try reader.blob(name)) }
             lists.append(list)
         }
         try reader.finish()
-        self.init(announcements: lists[0], envelopes: lists[1], statements: version == 1 ? [] : lists[2])
+        if version == 3, lists[3].isEmpty { throw NodeError(.malformed, "transmission of version 3 carries no roots") }
+        while lists.count < 4 { lists.append([]) }
+        self.init(announcements: lists[0], envelopes: lists[1], statements: lists[2], roots: lists[3])
     }
-
 }

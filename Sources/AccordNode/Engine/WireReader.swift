@@ -45,6 +45,7 @@ struct WireReader {
 
     /// How many bytes have been read so far.
     var consumed: Int { cursor }
+    var isAtEnd: Bool { cursor == bytes.count }
 
     func finish() throws(NodeError) {
         guard cursor == bytes.count else { throw NodeError(.malformed, "\(context) has \(bytes.count - cursor) trailing bytes") }

@@ -28,7 +28,7 @@ public enum FederationApplication {
             }
             return Response(
                 status: .ok, headers: [.contentType: "application/octet-stream"],
-                body: .init(byteBuffer: ByteBuffer(bytes: EnvelopeResults.encode(results))))
+                body: .init(byteBuffer: ByteBuffer(bytes: results.encoded)))
         }
         return Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),

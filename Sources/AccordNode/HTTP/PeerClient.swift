@@ -22,7 +22,7 @@ public final class PeerClient: Sendable {
     }
 
     /// Posts one transmission and decodes the peer's per-envelope answer.
-    public func send(_ transmission: Transmission) async throws -> [EnvelopeResult] {
+    public func send(_ transmission: Transmission) async throws -> PeerAnswer {
         var request = HTTPClientRequest(url: url.appendingPathComponent("federation/v1/transmissions").absoluteString)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/octet-stream")
@@ -32,7 +32,7 @@ public final class PeerClient: Sendable {
         guard response.status == .ok else {
             throw NodeError(.refused, "\(party) answered HTTP \(response.status.code): \(String(buffer: body).prefix(300))")
         }
-        return try EnvelopeResults.decode(Array(buffer: body))
+        return try PeerAnswer(encoded: Array(buffer: body))
     }
 
     public func shutdown() async throws {

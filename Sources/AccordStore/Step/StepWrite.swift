@@ -7,6 +7,9 @@ import Foundation
 /// The store writes the parts in the order of the properties below, then the audit leaves.
 /// A step may carry hundreds of envelopes; batching them is how the node reaches its throughput.
 public struct StepWrite: Sendable {
+    /// Signed roots that the step's detached envelopes and receipts name, written first; one already
+    /// stored (same digest) writes nothing.
+    public var signedRoots: [SignedRootRecord] = []
     /// Received envelopes, each with the holding it produced. A duplicate id writes nothing (not
     /// even its holding) and is reported in ``StepOutcome/inboxDuplicates``.
     public var inbox: [InboxWrite]
@@ -45,8 +48,9 @@ public struct StepWrite: Sendable {
         deliveries: [OutboxDelivery] = [], failures: [OutboxFailure] = [], users: [UserRecord] = [],
         removedUsers: [String] = [], consents: [Consent] = [], notes: [NoteRecord] = [],
         keyBundles: [KeyBundleRecord] = [], treeHeads: [TreeHeadRecord] = [], peerTreeHeads: [PeerTreeHeadRecord] = [],
-        objects: [StoredObject] = []
+        objects: [StoredObject] = [], signedRoots: [SignedRootRecord] = []
     ) {
+        self.signedRoots = signedRoots
         self.objects = objects
         self.inbox = inbox
         self.holdings = holdings
@@ -69,6 +73,9 @@ public struct StepWrite: Sendable {
             guard !id.isEmpty, id.utf8.count <= 256 else {
                 throw StoreError(.invalid, "\(what) id must be 1 to 256 bytes, got \(id.utf8.count)")
             }
+        }
+        for root in signedRoots where root.digest.count != 32 || root.bytes.isEmpty {
+            throw StoreError(.invalid, "a signed root's digest must be 32 bytes and its bytes not empty, got \(root.digest.count) and \(root.bytes.count)")
         }
         for write in inbox {
             try check(write.envelope.id, "inbox envelope")
