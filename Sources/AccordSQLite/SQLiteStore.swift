@@ -30,7 +30,12 @@ public final class SQLiteStore: NodeStore {
         }
         configuration.busyMode = .timeout(10)
         do {
-            self.init(writer: try DatabasePool(path: path, configuration: configuration))
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB turns WAL on with `synchronous = NORMAL` on the writer after `prepareDatabase` has run, and
+            // NORMAL in WAL mode syncs only at checkpoints: a committed step could be lost with the power.
+            // The writer is one long-lived connection, so setting FULL once holds for every commit.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            self.init(writer: pool)
         } catch let error as DatabaseError {
             throw StoreError(.unavailable, "cannot open SQLite store: \(error.message ?? "\(error.resultCode)")")
         } catch {

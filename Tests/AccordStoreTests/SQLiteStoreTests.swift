@@ -63,11 +63,14 @@ struct SQLiteStoreTests {
             do {
                 let store = try SQLiteStore(path: path)
                 try await store.migrate()
-                let (journal, synchronous) = try await store.writer.read { db in
+                // The writer's connection is the one whose commits must reach the disk (GRDB turns WAL on with
+                // synchronous=NORMAL after the store's own set-up: a reader showing FULL proved nothing).
+                let (journal, synchronous) = try await store.writer.writeWithoutTransaction { db in
                     (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
                 }
                 #expect(journal == "wal")
                 #expect(synchronous == 2)  // FULL
+                #expect(try await store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
                 try await store.commit(StepWrite(outbox: [outbox("e1")]), audit: audit(["released e1"]))
             }
             let reopened = try SQLiteStore(path: path)
