@@ -19,11 +19,10 @@ struct PostgresStepWriter {
         let size = try await one(
             connection.query("SELECT size FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger), Int64.self, "the audit head")
         if !step.signedRoots.isEmpty {
-            // PostgresNIO binds no bytea arrays: the values travel as hex text and are decoded in the statement.
             try await connection.query("""
                 INSERT INTO signed_roots (digest, bytes)
-                SELECT decode(d, 'hex'), decode(b, 'hex')
-                FROM unnest(\(step.signedRoots.map { StoredValue.hex($0.digest) })::text[], \(step.signedRoots.map { StoredValue.hex($0.bytes) })::text[]) AS r(d, b)
+                SELECT * FROM unnest(\(step.signedRoots.map { ByteBuffer(bytes: $0.digest) })::bytea[],
+                                     \(step.signedRoots.map { ByteBuffer(bytes: $0.bytes) })::bytea[])
                 ON CONFLICT (digest) DO NOTHING
                 """, logger: logger)
         }

@@ -79,8 +79,7 @@ extension PostgresStore {
         let unique = Array(Set(digests))
         guard !unique.isEmpty else { return [:] }
         let rows = try await rows("reading signed roots", """
-            SELECT digest, bytes FROM signed_roots
-            WHERE digest IN (SELECT decode(h, 'hex') FROM unnest(\(unique.map(StoredValue.hex))::text[]) AS h)
+            SELECT digest, bytes FROM signed_roots WHERE digest = ANY(\(unique.map { ByteBuffer(bytes: $0) })::bytea[])
             """) { row in
             (try row[0].decode(Data.self), try row[1].decode(Data.self))
         }

@@ -36,18 +36,6 @@ public enum StoredValue {
     }
 
     /// Topics as a column value.
-    /// Lowercase hex of bytes (how a backend without binary arrays passes many byte values in one statement).
-    public static func hex(_ bytes: Data) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
     public static func topicsText(_ topics: [Topic]) -> String { topics.map(\.rawValue).joined(separator: ",") }
 
     /// A value as canonical JSON (sorted keys).

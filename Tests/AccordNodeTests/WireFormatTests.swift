@@ -98,6 +98,15 @@ struct WireFormatTests {
             #expect(throws: NodeError.self) { try Transmission(encoded: Array(valid.prefix(length))) }
         }
         #expect(throws: NodeError.self) { try Transmission(encoded: valid + [0]) }
+        let withRoots = Transmission(announcements: [[1]], envelopes: [[2, 3]], statements: [[4]], roots: [[5, 6, 7]]).encoded
+        for length in 0..<withRoots.count {
+            #expect(throws: NodeError.self) { try Transmission(encoded: Array(withRoots.prefix(length))) }
+        }
+        let answer = PeerAnswer(results: [.receipt([1, 2]), .refused(NodeError(.refused, "no"))], roots: [[9, 9]]).encoded
+        for length in 0..<answer.count where length != 4 + 7 + 1 + 4 + 11 {
+            // Every cut is an error, except the one that drops the whole roots list (an answer without roots).
+            #expect(throws: NodeError.self) { try PeerAnswer(encoded: Array(answer.prefix(length))) }
+        }
         let payload = ObjectPayload(objectID: "x", object: [1]).encoded
         for length in 0..<payload.count {
             #expect(throws: NodeError.self) { try ObjectPayload(encoded: Array(payload.prefix(length))) }
@@ -115,6 +124,12 @@ struct WireFormatTests {
             var mutated = valid
             mutated[Int(state % UInt64(mutated.count))] ^= UInt8(truncatingIfNeeded: state >> 8) | 1
             _ = try? Transmission(encoded: mutated)
+            var mutatedV3 = withRoots
+            mutatedV3[Int(state % UInt64(mutatedV3.count))] ^= UInt8(truncatingIfNeeded: state >> 8) | 1
+            _ = try? Transmission(encoded: mutatedV3)
+            var mutatedAnswer = answer
+            mutatedAnswer[Int(state % UInt64(mutatedAnswer.count))] ^= UInt8(truncatingIfNeeded: state >> 8) | 1
+            _ = try? PeerAnswer(encoded: mutatedAnswer)
         }
     }
 }

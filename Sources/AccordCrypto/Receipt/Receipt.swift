@@ -125,7 +125,8 @@ public struct Receipt: Sendable {
         }
     }
 
-    /// The canonical bytes of a detached receipt (version 3) given its root's digest, computed once per batch.
+    /// The canonical bytes of a detached receipt (version 3) given its root's digest, computed once per batch
+    /// (any other receipt: ``encoded``).
     public func encoded(rootDigest: [UInt8]) -> [UInt8] {
         guard case .batched(let proof, _, true) = authentication else { return encoded }
         return Self.detachedEncoding(toBeSigned, proof: proof, rootDigest: rootDigest)

@@ -116,34 +116,42 @@ extension NodeEngine {
         // Each row carries one envelope (with its epoch's announcement if it opened the epoch) or one
         // signed note; the sealer's current announcements go along too, for a peer that lost its epoch state.
         var frames: [Transmission] = []
+        var rowDigests: [Data?] = []
         for row in due {
             let frame = try Transmission(encoded: Array(row.bytes))
             guard frame.envelopes.count + frame.statements.count == 1 else {
                 throw NodeError(.malformed, "outbox row \(row.id) holds \(frame.envelopes.count) envelopes and \(frame.statements.count) statements, not one")
             }
             frames.append(frame)
+            // A detached envelope names its batch's signed root by digest (rows written before detached envelopes carry theirs).
+            rowDigests.append(try frame.envelopes.first.flatMap { try Envelope.parts(ofEncoded: $0).rootDigest }.map { Data($0) })
         }
+        // Each root goes once, from the store. A row whose root the store lacks (a damaged or partly restored store)
+        // cannot be sent: it waits on its own backoff like a refused row, holding nothing back, and the operators are told.
+        var digests: [Data] = []
+        for case let digest? in rowDigests where !digests.contains(digest) { digests.append(digest) }
+        let stored = try await store.signedRoots(digests)
+        let rootless = zip(due, rowDigests).filter { row, digest in digest.map { stored[$0] == nil } ?? false }.map(\.0)
+        if !rootless.isEmpty {
+            logger.error("outbox rows name signed roots the store does not hold; they are held back", metadata: [
+                "accord.peer": "\(peer)", "accord.rows": "\(rootless.map(\.id))"])
+            try await commit(StepWrite(failures: rootless.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts))) }), events: [])
+            let ids = Set(rootless.map(\.id))
+            refusedRows.withLock { $0.formUnion(ids) }
+            let kept = zip(due, frames).filter { !ids.contains($0.0.id) }
+            due = kept.map(\.0)
+            frames = kept.map(\.1)
+            guard !due.isEmpty else { return nil }
+        }
+        let roots = digests.compactMap { stored[$0].map(Array.init) }
         var announcements = sealer.currentAnnouncements.filter { $0.recipient == peer.rawValue }.map(\.encoded)
         for frame in frames { announcements += frame.announcements.filter { !announcements.contains($0) } }
         let envelopes = frames.flatMap(\.envelopes)
         let statements = frames.flatMap(\.statements)
-        // Detached envelopes name their batch's signed root by digest: each root goes once, from the store.
-        var digests: [Data] = []
-        for bytes in envelopes {
-            guard let digest = try? Envelope.parts(ofEncoded: bytes).rootDigest else { continue }
-            let key = Data(digest)
-            if !digests.contains(key) { digests.append(key) }
-        }
-        let stored = try await store.signedRoots(digests)
-        let roots = try digests.map { digest in
-            guard let bytes = stored[digest] else {
-                throw NodeError(.store, "the outbox to \(peer) names signed root \(digest.accordHex), which the store does not hold")
-            }
-            return Array(bytes)
-        }
         let answer: PeerAnswer
         do {
-            answer = try await send(Transmission(announcements: announcements, envelopes: envelopes, statements: statements, roots: roots))
+            answer = try await sendCompatible(
+                to: peer, Transmission(announcements: announcements, envelopes: envelopes, statements: statements, roots: roots), send: send)
             guard answer.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(answer.count) results for \(due.count) envelopes and statements") }
         } catch {
             // One retry instant for the whole round, from its most-tried row, so that the rows stay in order.
@@ -154,20 +162,44 @@ extension NodeEngine {
         return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, answer: answer, now: now, retryNow: retryNow)
     }
 
+    /// Sends `transmission` as it is (detached envelopes, version 3 when it carries roots) unless `peer` is known
+    /// to read only versions 1 and 2: a node not yet upgraded answers version 3 with HTTP 400 naming the version.
+    /// Then this round and later ones go self-contained (each envelope with its root inside, no roots list; the
+    /// peer answers with receipts of version 2) until this node restarts and asks again.
+    func sendCompatible(
+        to peer: PartyCode, _ transmission: Transmission, send: @Sendable (Transmission) async throws -> PeerAnswer
+    ) async throws -> PeerAnswer {
+        guard !transmission.roots.isEmpty else { return try await send(transmission) }
+        if !selfContainedPeers.withLock({ $0.contains(peer) }) {
+            do { return try await send(transmission) } catch let error as NodeError where error.message.contains(Transmission.versionThreeRefusal) {
+                selfContainedPeers.withLock { _ = $0.insert(peer) }
+                logger.warning("peer reads transmissions up to version 2 only: sending it self-contained envelopes", metadata: ["accord.peer": "\(peer)"])
+            }
+        }
+        let roots = try SignedBatchRoot.index(encoded: transmission.roots)
+        let envelopes = try transmission.envelopes.map { bytes in
+            try Envelope.parts(ofEncoded: bytes).rootDigest == nil ? bytes : try Envelope(encoded: bytes, roots: roots).encoded
+        }
+        return try await send(Transmission(announcements: transmission.announcements, envelopes: envelopes, statements: transmission.statements))
+    }
+
     /// Verifies a round's receipts and records them as deliveries (refused rows as retries on their own backoff), in one step.
     func record(_ round: SentRound) async throws -> DeliveryReport {
         let (peer, due, frames, results, now, retryNow) = (round.peer, round.due, round.frames, round.answer.results, round.now, round.retryNow)
         // The receipt roots detached receipts name: parsed once each; a root some verified receipt names is kept.
+        // An unreadable list is one malformed answer (audited once): the detached receipts fail for want of their root.
+        var events: [AuditEvent] = []
         let answerRoots: [[UInt8]: ReceiptRoot]
-        let rootsError: (any Error)?
-        do { (answerRoots, rootsError) = (try ReceiptRoot.index(encoded: round.answer.roots), nil) } catch { (answerRoots, rootsError) = ([:], error) }
+        do { answerRoots = try ReceiptRoot.index(encoded: round.answer.roots) } catch {
+            answerRoots = [:]
+            events.append(.securityEvent(kind: .malformedInput, peer: peer.rawValue, envelopeID: nil, detail: "the answer's receipt roots are unreadable: \(error)"))
+        }
         var usedRoots = Set<[UInt8]>()
         let envelopeAnswers = results[..<round.envelopeCount]
         // The answer lists the envelopes' results, then the statements'.
         var envelopeResults = envelopeAnswers.makeIterator()
         var statementResults = results[round.envelopeCount...].makeIterator()
         var deliveries: [OutboxDelivery] = []
-        var events: [AuditEvent] = []
         var refused: [String] = []
         /// Rows the peer could not take for a passing reason of its own (its store): retried like a failed send.
         var transient = Set<String>()
@@ -198,7 +230,6 @@ extension NodeEngine {
             switch envelopeResults.next() {
             case .receipt(let bytes):
                 do {
-                    if let rootsError { throw rootsError }
                     let receipt = try Receipt(encoded: bytes, roots: answerRoots)
                     try receipt.verify(forHeader: try Envelope.header(ofEncoded: envelopeBytes), directory: directory, cache: receiptRoots)
                     if let digest = receipt.rootDigest { usedRoots.insert(digest) }
@@ -237,17 +268,24 @@ extension NodeEngine {
         let roundRetry = retryNow.addingTimeInterval(Self.backoff(attempts: transientRows.map(\.attempts).max() ?? 0))
         let retries = refusedRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts))) }
             + transientRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: roundRetry) }
-        let signedRoots = round.answer.roots.compactMap { bytes -> SignedRootRecord? in
-            let digest = ReceiptRoot.digest(ofEncoded: bytes)
-            return usedRoots.contains(digest) ? SignedRootRecord(digest: Data(digest), bytes: Data(bytes)) : nil
-        }
-        try await commit(StepWrite(deliveries: deliveries, failures: retries, peerTreeHeads: peerHeads, signedRoots: signedRoots), events: events)
+        try await commit(StepWrite(deliveries: deliveries, failures: retries, peerTreeHeads: peerHeads,
+                                   signedRoots: Self.rootRecords(round.answer.roots, named: usedRoots)), events: events)
         self.refusedRows.withLock { set in
             set.subtract(delivered)
             set.subtract(transientRows.map(\.id))
             set.formUnion(refusedRows.map(\.id))
         }
         return DeliveryReport(attempted: due.count, delivered: deliveries.count, refused: refused, deliveredIDs: deliveries.map(\.envelopeID))
+    }
+
+    /// The roots of `encoded` that `digests` name, to keep once in the store: only what something held or
+    /// verified names, never whatever else a peer sent along.
+    static func rootRecords(_ encoded: [[UInt8]], named digests: Set<[UInt8]>) -> [SignedRootRecord] {
+        guard !digests.isEmpty else { return [] }
+        return encoded.compactMap { bytes in
+            let digest = SHA256.hash(data: bytes)
+            return digests.contains(Array(digest)) ? SignedRootRecord(digest: Data(digest), bytes: Data(bytes)) : nil
+        }
     }
 
     /// Whether a peer's refusal is about the peer (it could not store the envelope) rather than the envelope:

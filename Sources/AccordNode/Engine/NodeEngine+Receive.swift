@@ -91,10 +91,7 @@ extension NodeEngine {
         }
         do {
             var outbox: [OutboxEnvelope] = []
-            var signedRoots = transmission.roots.compactMap { bytes -> SignedRootRecord? in
-                let digest = SignedBatchRoot.digest(ofEncoded: bytes)
-                return usedRoots.contains(digest) ? SignedRootRecord(digest: Data(digest), bytes: Data(bytes)) : nil
-            }
+            var signedRoots = Self.rootRecords(transmission.roots, named: usedRoots)
             if !outboxDrafts.isEmpty {
                 let sealed = Self.outboxFrames(try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now))
                 signedRoots.append(sealed.root)

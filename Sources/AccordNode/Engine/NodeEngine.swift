@@ -32,6 +32,8 @@ public final class NodeEngine: Sendable {
     let doorbell = OutboxDoorbell()
     /// Outbox rows the peer refused (since this engine started): they retry on their own backoff and do not hold back later rows.
     let refusedRows = Mutex<Set<String>>([])
+    /// Peers that answered a transmission of version 3 as a node not yet upgraded does: they get self-contained envelopes.
+    let selfContainedPeers = Mutex<Set<PartyCode>>([])
     /// The node's audit log over its store, signing tree heads with the hybrid key.
     let auditLog: AuditLog
     /// Every party's key bundles this node knows (own and pinned peers'), for tree-head signatures.

@@ -14,6 +14,9 @@ public struct Transmission: Sendable, Equatable {
     static let tag = Array("accord.transmission".utf8)
     public static let maximumItems = 4096
     public static let maximumBytes = 64 << 20
+    /// What a node that reads versions 1 and 2 only answers to version 3 (in its HTTP 400): the sender then
+    /// sends it self-contained envelopes (``NodeEngine/sendCompatible(to:_:send:)``).
+    static let versionThreeRefusal = "transmission has version 3; this node reads 1...2"
 
     public let announcements: [[UInt8]]
     public let envelopes: [[UInt8]]

@@ -1,0 +1,147 @@
+import AccordCore
+import AccordCrypto
+import AccordSQLite
+import AccordStore
+import Crypto
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+@testable import AccordNode
+
+/// Delivery with detached envelopes and receipts (`docs/node.md`): peers not yet upgraded, rows written
+/// before, roots the store lacks, answers whose roots are unreadable, and what each side keeps.
+@Suite("Node engine: signed roots carried once per batch")
+struct DetachedRootDeliveryTests {
+    let report = Array(#"{"type":"bundle","id":"bundle--1"}"#.utf8)
+    let KR = PartyCode("KR")!, JP = PartyCode("JP")!
+
+    func release(_ federation: Federation, _ objectIDs: [String]) async throws -> [String] {
+        let outcomes = try await federation.nodes["KR"]!.release(
+            objectIDs.map { ReleaseSubmission(objectID: $0, label: "KR//II//REL TO JP//TOPIC nk-missile", object: report) },
+            by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
+        return outcomes.compactMap { $0.first?.envelopeID }
+    }
+
+    func receiptVersion(_ federation: Federation, _ id: String) async throws -> UInt8? {
+        guard case .delivered(_, let bytes) = try await federation.stores["KR"]!.outboxEnvelope(id: id)?.state else { return nil }
+        return bytes[1 + Int(bytes[0])]
+    }
+
+    @Test("a peer that reads transmissions up to version 2 gets self-contained envelopes, and its receipts carry their root")
+    func peerNotYetUpgraded() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let jp = federation.nodes["JP"]!, kr = federation.nodes["KR"]!
+        let versionThree = Mutex(0)
+        // What a node built before detached roots does: HTTP 400 to version 3; version 1 envelopes otherwise.
+        let oldNode: @Sendable (Transmission) async throws -> PeerAnswer = { transmission in
+            guard transmission.roots.isEmpty else {
+                versionThree.withLock { $0 += 1 }
+                throw NodeError(.refused, "JP answered HTTP 400: \(Transmission.versionThreeRefusal)")
+            }
+            for envelope in transmission.envelopes { #expect(try Envelope.parts(ofEncoded: envelope).rootDigest == nil) }
+            return await jp.receive(transmission)
+        }
+        let first = try await release(federation, ["a", "b"])
+        #expect(try await kr.deliver(to: JP, send: oldNode).deliveredIDs == first)
+        for id in first {
+            #expect(try await receiptVersion(federation, id) == 2)
+            #expect(try Envelope.parts(ofEncoded: try #require(try await federation.stores["JP"]!.inboxEnvelope(id: id)).bytes).rootDigest == nil)
+        }
+        // Later rounds go self-contained at once.
+        let second = try await release(federation, ["c"])
+        #expect(try await kr.deliver(to: JP, send: oldNode).deliveredIDs == second)
+        #expect(versionThree.withLock { $0 } == 1)
+        // Any other refusal is not taken for an old peer.
+        let third = try await release(federation, ["d"])
+        let other = NodeError(.refused, "JP answered HTTP 400: transmission is not an accord.transmission")
+        await #expect(throws: NodeError.self) { _ = try await kr.deliver(to: PartyCode("JP")!) { _ in throw other } }
+        federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs == third)
+    }
+
+    @Test("an outbox row written before detached envelopes goes in the same round as detached ones")
+    func rowsWrittenBefore() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let ids = try await release(federation, ["a", "b"])
+        let store = federation.stores["KR"]!
+        // Rewrite the first row as an older node wrote it: the envelope self-contained, its root inside.
+        let row = try #require(try await store.outboxEnvelope(id: ids[0]))
+        let frame = try Transmission(encoded: Array(row.bytes))
+        let digest = try #require(try Envelope.parts(ofEncoded: frame.envelopes[0]).rootDigest)
+        let roots = try SignedBatchRoot.index(encoded: try await store.signedRoots([Data(digest)]).values.map { Array($0) })
+        let old = Transmission(announcements: frame.announcements, envelopes: [try Envelope(encoded: frame.envelopes[0], roots: roots).encoded])
+        try await store.writer.write { db in
+            try db.execute(sql: "UPDATE outbox_bytes SET bytes = ? WHERE seq = (SELECT seq FROM outbox WHERE envelope_id = ?)",
+                           arguments: [Data(old.encoded), ids[0]])
+        }
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs == ids)
+        let jp = federation.stores["JP"]!
+        #expect(try Envelope.parts(ofEncoded: try #require(try await jp.inboxEnvelope(id: ids[0])).bytes).rootDigest == nil)
+        #expect(try Envelope.parts(ofEncoded: try #require(try await jp.inboxEnvelope(id: ids[1])).bytes).rootDigest == digest)
+    }
+
+    @Test("a row whose root the store lacks is held back on its own backoff; later rows still go")
+    func rootMissingFromTheStore() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let lost = try await release(federation, ["a"])
+        try await federation.stores["KR"]!.writer.write { db in try db.execute(sql: "DELETE FROM signed_roots") }
+        let kept = try await release(federation, ["b"])
+        let sent = Mutex<[String]>([])
+        let jp = federation.nodes["JP"]!
+        let round = try await federation.nodes["KR"]!.deliver(to: JP) { transmission in
+            sent.withLock { $0 += try! transmission.envelopes.map { try Envelope.header(ofEncoded: $0).id.description } }
+            return await jp.receive(transmission)
+        }
+        #expect(sent.withLock { $0 } == kept && round.deliveredIDs == kept)
+        let row = try #require(try await federation.stores["KR"]!.outboxEnvelope(id: lost[0]))
+        #expect(row.state == .pending && row.attempts == 1)
+    }
+
+    @Test("an answer whose receipt roots are unreadable delivers nothing and is audited; the rows stay pending")
+    func unreadableAnswerRoots() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let ids = try await release(federation, ["a", "b"])
+        let jp = federation.nodes["JP"]!
+        let before = try await federation.stores["KR"]!.auditSize()
+        let round = try await federation.nodes["KR"]!.deliver(to: JP) { transmission in
+            var answer = await jp.receive(transmission)
+            answer.roots = answer.roots.map { Array($0.dropLast()) }
+            return answer
+        }
+        #expect(round.delivered == 0 && round.refused.count == 2)
+        #expect(round.refused.allSatisfy { $0.contains("unknownRoot") })
+        let entries = try await federation.stores["KR"]!.auditLeaves(in: before..<(try await federation.stores["KR"]!.auditSize()))
+        let text = entries.map { String(decoding: $0.entry, as: UTF8.self) }.joined(separator: "\n")
+        #expect(text.contains("receipt roots are unreadable"))
+        for id in ids { #expect(try await federation.stores["KR"]!.outboxEnvelope(id: id)?.state == .pending) }
+        // The next round is answered properly and delivers both (JP acknowledges them again as already held).
+        federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs == ids)
+    }
+
+    @Test("each side keeps only the roots that what it holds names, not others sent along")
+    func onlyNamedRootsAreKept() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let store = federation.stores["KR"]!
+        _ = try await release(federation, ["a"])
+        let first = try await Self.roots(store)
+        _ = try await release(federation, ["b"])
+        let second = try await Self.roots(store).filter { !first.contains($0) }
+        #expect(first.count == 1 && second.count == 1)
+        let jp = federation.nodes["JP"]!
+        // Only the first row goes (limit 1), and the second batch's root is sent along: JP keeps the first only.
+        let round = try await federation.nodes["KR"]!.deliver(to: JP, limit: 1) { transmission in
+            #expect(transmission.envelopes.count == 1 && transmission.roots == first)
+            return await jp.receive(Transmission(announcements: transmission.announcements, envelopes: transmission.envelopes,
+                                                 roots: transmission.roots + second))
+        }
+        #expect(round.delivered == 1)
+        let digests = (first + second).map { Data(SHA256.hash(data: $0)) }
+        #expect(try await federation.stores["JP"]!.signedRoots(digests).values.map { Array($0) } == first)
+    }
+
+    static func roots(_ store: SQLiteStore) async throws -> [[UInt8]] {
+        try await store.writer.read { db in try Data.fetchAll(db, sql: "SELECT bytes FROM signed_roots") }.map { Array($0) }
+    }
+}
