@@ -56,11 +56,12 @@ import Testing
 
     @Test func cacheIsBoundedAndForgetsOldestFirst() {
         let cache = VerifiedRootCache(capacity: 3)
-        for byte in UInt8(0)..<5 { cache.insert(body: [byte], signature: [byte, 1]) }
+        func signature(_ first: UInt8, _ second: UInt8) -> HybridSignature { HybridSignature(ed25519: [first], mldsa: [second]) }
+        for byte in UInt8(0)..<5 { cache.insert(body: [byte], signature: signature(byte, 1)) }
         #expect(cache.count == 3)
-        #expect(!cache.contains(body: [0], signature: [0, 1]) && !cache.contains(body: [1], signature: [1, 1]))
-        #expect(cache.contains(body: [2], signature: [2, 1]) && cache.contains(body: [4], signature: [4, 1]))
+        #expect(!cache.contains(body: [0], signature: signature(0, 1)) && !cache.contains(body: [1], signature: signature(1, 1)))
+        #expect(cache.contains(body: [2], signature: signature(2, 1)) && cache.contains(body: [4], signature: signature(4, 1)))
         // A remembered body with another signature is not a hit: the forged signature gets verified.
-        #expect(!cache.contains(body: [3], signature: [3, 2]))
+        #expect(!cache.contains(body: [3], signature: signature(3, 2)))
     }
 }

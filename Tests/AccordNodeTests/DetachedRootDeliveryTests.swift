@@ -1,3 +1,4 @@
+import AccordAudit
 import AccordCore
 import AccordCrypto
 import AccordSQLite
@@ -118,6 +119,25 @@ struct DetachedRootDeliveryTests {
         // The next round is answered properly and delivers both (JP acknowledges them again as already held).
         federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
         #expect(try await federation.deliver("KR", "JP").deliveredIDs == ids)
+    }
+
+    @Test("a peer's tree head is verified and kept once, however many answers carry it")
+    func peerHeadKeptOnce() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        for name in ["a", "b", "c"] {
+            _ = try await release(federation, [name])
+            #expect(try await federation.deliver("KR", "JP").delivered == 1)
+        }
+        // JP's clock stands still: one head, carried by all three answers, kept once and referenced by each receipt.
+        let heads = try await federation.stores["KR"]!.peerTreeHeads(of: "JP")
+        #expect(heads.count == 1)
+        let size = try await federation.stores["KR"]!.auditSize()
+        let references = try await federation.stores["KR"]!.auditLeaves(in: 0..<size).compactMap { leaf -> PeerTreeHeadReference?? in
+            guard case .receiptReceived(_, _, let head) = try AuditEntry(decoding: leaf.entry).event else { return nil }
+            return head
+        }
+        #expect(references.count == 3)
+        #expect(Set(references).count == 1 && references.first??.treeSize == UInt64(heads[0].size))
     }
 
     @Test("each side keeps only the roots that what it holds names, not others sent along")

@@ -133,9 +133,8 @@ public struct SignedMerkleRoot<Kind: SignedRootKind>: Sendable, Equatable {
     func verify(directory: KeyDirectory, validAt date: Date, cache: VerifiedRootCache?) throws {
         let bundle = try directory.bundle(party: signer, keyID: keyID, validAt: date)
         let body = toBeSigned
-        let signatureBytes = signature.bytes
-        if let cache, cache.contains(body: body, signature: signatureBytes) { return }
+        if let cache, cache.contains(body: body, signature: signature) { return }
         try bundle.signingKey.verify(signature, context: Self.signatureContext, body: body)
-        cache?.insert(body: body, signature: signatureBytes)
+        cache?.insert(body: body, signature: signature)
     }
 }

@@ -3,10 +3,12 @@ import Synchronization
 /// Remembers batch roots whose hybrid signature has verified, so the other envelopes of a batch verify with
 /// hashing only. An entry maps a root's to-be-signed bytes (about 100 bytes) to the signature that verified
 /// over them; a hit needs both to match byte for byte. (Hashing the whole signed root — 3.4 KB, mostly the
-/// ML-DSA signature — for every envelope cost more than the rest of the lookup.) Bounded; oldest go first.
+/// ML-DSA signature — for every envelope cost more than the rest of the lookup.) The signature is kept as
+/// parsed: the envelopes of one transmission share their root's parsed signature, and comparing arrays
+/// that share storage costs nothing. Bounded; oldest go first.
 public final class VerifiedRootCache: Sendable {
     private struct State {
-        var members: [[UInt8]: [UInt8]] = [:]
+        var members: [[UInt8]: HybridSignature] = [:]
         var order: [[UInt8]] = []
         var head = 0
     }
@@ -20,11 +22,11 @@ public final class VerifiedRootCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    func contains(body: [UInt8], signature: [UInt8]) -> Bool {
+    func contains(body: [UInt8], signature: HybridSignature) -> Bool {
         state.withLock { $0.members[body] == signature }
     }
 
-    func insert(body key: [UInt8], signature: [UInt8]) {
+    func insert(body key: [UInt8], signature: HybridSignature) {
         state.withLock { state in
             guard state.members.updateValue(signature, forKey: key) == nil else { return }
             if state.order.count < capacity {

@@ -208,6 +208,7 @@ extension NodeEngine {
             if Self.isTransient(error) { transient.insert(row.id) }
         }
         var peerHeads: [PeerTreeHeadRecord] = []
+        var newPeerHead: (bytes: [UInt8], reference: PeerTreeHeadReference)?
         var reference: PeerTreeHeadReference?
         for (row, frame) in zip(due, frames) {
             if let statementBytes = frame.statements.first {
@@ -234,13 +235,19 @@ extension NodeEngine {
                     try receipt.verify(forHeader: try Envelope.header(ofEncoded: envelopeBytes), directory: directory, cache: receiptRoots)
                     if let digest = receipt.rootDigest { usedRoots.insert(digest) }
                     deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(bytes)))
-                    if reference == nil, let headBytes = receipt.treeHead {
+                    if reference == nil, let headBytes = receipt.treeHead,
+                       let known = latestPeerHeads.withLock({ $0[peer] }), known.bytes == headBytes {
+                        // The same head as the last answer's (a peer signs one at most once a second): verified and kept then.
+                        reference = known.reference
+                    } else if reference == nil, let headBytes = receipt.treeHead {
                         // The peer's commitment to its log: kept if its hybrid signature verifies, else a security event.
                         do {
                             let head = try SignedTreeHead(decoding: headBytes)
                             guard head.head.log == peer.rawValue else { throw NodeError(.crypto, "tree head of \(head.head.log), not \(peer)") }
                             try head.verify(with: treeHeadVerifier)
-                            reference = PeerTreeHeadReference(treeSize: head.head.treeSize, rootHash: head.head.rootHash)
+                            let verified = PeerTreeHeadReference(treeSize: head.head.treeSize, rootHash: head.head.rootHash)
+                            reference = verified
+                            newPeerHead = (headBytes, verified)
                             peerHeads.append(PeerTreeHeadRecord(
                                 peer: peer.rawValue, size: Int64(head.head.treeSize), receivedMilliseconds: Int64(AuditTimestamp(now).millisecondsSince1970),
                                 envelopeID: row.id, bytes: Data(headBytes)))
@@ -270,6 +277,7 @@ extension NodeEngine {
             + transientRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: roundRetry) }
         try await commit(StepWrite(deliveries: deliveries, failures: retries, peerTreeHeads: peerHeads,
                                    signedRoots: Self.rootRecords(round.answer.roots, named: usedRoots)), events: events)
+        if let newPeerHead { latestPeerHeads.withLock { $0[peer] = newPeerHead } }
         self.refusedRows.withLock { set in
             set.subtract(delivered)
             set.subtract(transientRows.map(\.id))

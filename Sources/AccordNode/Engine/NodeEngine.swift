@@ -32,6 +32,9 @@ public final class NodeEngine: Sendable {
     let doorbell = OutboxDoorbell()
     /// Outbox rows the peer refused (since this engine started): they retry on their own backoff and do not hold back later rows.
     let refusedRows = Mutex<Set<String>>([])
+    /// Each peer's latest tree head whose signature verified (since this engine started), kept with its
+    /// store record: a receipt carrying the same head again needs neither.
+    let latestPeerHeads = Mutex<[PartyCode: (bytes: [UInt8], reference: PeerTreeHeadReference)]>([:])
     /// Peers that answered a transmission of version 3 as a node not yet upgraded does: they get self-contained envelopes.
     let selfContainedPeers = Mutex<Set<PartyCode>>([])
     /// The node's audit log over its store, signing tree heads with the hybrid key.
