@@ -35,6 +35,7 @@ import Testing
             let parts = try Envelope.parts(ofEncoded: detached)
             #expect(parts.header == envelope.header && parts.rootDigest == digest)
             #expect(try Envelope.parts(ofEncoded: full).rootDigest == nil)
+            #expect(try Envelope.rootDigest(ofEncoded: detached) == digest && Envelope.rootDigest(ofEncoded: full) == nil)
             #expect(try Envelope.header(ofEncoded: detached) == envelope.header)
         }
     }

@@ -78,6 +78,15 @@ public struct Envelope: Sendable, Equatable {
         return (header, try reader.fixed(32, "root digest"))
     }
 
+    /// The digest of the root a detached envelope names (nil for version 1), without parsing its header.
+    public static func rootDigest<D: DataProtocol>(ofEncoded data: D) throws -> [UInt8]? {
+        var reader = try reader(for: data)
+        guard try readVersion(&reader) == detachedVersion else { return nil }
+        try reader.skipBytes("header", max: Limits.maxBlob * 2)
+        _ = try BatchProof.read(from: &reader)
+        return try reader.fixed(32, "root digest")
+    }
+
     /// The header of encoded envelope bytes (either version); see ``parts(ofEncoded:)``.
     public static func header<D: DataProtocol>(ofEncoded data: D) throws -> EnvelopeHeader {
         var reader = try reader(for: data)

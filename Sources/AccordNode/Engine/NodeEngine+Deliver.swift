@@ -124,7 +124,7 @@ extension NodeEngine {
             }
             frames.append(frame)
             // A detached envelope names its batch's signed root by digest (rows written before detached envelopes carry theirs).
-            rowDigests.append(try frame.envelopes.first.flatMap { try Envelope.parts(ofEncoded: $0).rootDigest }.map { Data($0) })
+            rowDigests.append(try frame.envelopes.first.flatMap { try Envelope.rootDigest(ofEncoded: $0) }.map { Data($0) })
         }
         // Each root goes once, from the store. A row whose root the store lacks (a damaged or partly restored store)
         // cannot be sent: it waits on its own backoff like a refused row, holding nothing back, and the operators are told.
@@ -178,7 +178,7 @@ extension NodeEngine {
         }
         let roots = try SignedBatchRoot.index(encoded: transmission.roots)
         let envelopes = try transmission.envelopes.map { bytes in
-            try Envelope.parts(ofEncoded: bytes).rootDigest == nil ? bytes : try Envelope(encoded: bytes, roots: roots).encoded
+            try Envelope.rootDigest(ofEncoded: bytes) == nil ? bytes : try Envelope(encoded: bytes, roots: roots).encoded
         }
         return try await send(Transmission(announcements: transmission.announcements, envelopes: envelopes, statements: transmission.statements))
     }
