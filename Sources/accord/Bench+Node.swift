@@ -7,6 +7,7 @@ import AccordStore
 import ArgumentParser
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Synchronization
 
 /// `accord bench node`: three nodes (KR, JP, US) in this process, each with its own SQLite file
@@ -227,17 +228,21 @@ struct BenchNode: AsyncParsableCommand {
 
     /// Starts every node's federation listener and a client for each directed pair; runs `body`; stops them.
     private func withListeners(_ nodes: [String: Node], _ body: @escaping @Sendable ([String: PeerClient]) async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        var apps: [any Service] = []
+        var streams: [String: AsyncStream<Int>] = [:]
+        for (party, node) in nodes {
+            let tls = TLSIdentity(certificateDER: node.identity.certificateDER, privateKeyDER: node.identity.tlsPrivateKeyDER)
+            let pinned = nodes.filter { $0.key != party }.map(\.value.identity.certificateDER)
+            let stream = AsyncStream<Int>.makeStream()
+            apps.append(try FederationApplication.build(
+                engine: node.engine, tls: try FederationTLS.serverConfiguration(identity: tls, pinnedPeers: pinned), metrics: NodeMetrics(),
+                host: "127.0.0.1", port: 0, onRunning: { stream.continuation.yield($0) }))
+            streams[party] = stream.stream
+        }
+        try await withRunningServices(apps) {
             var ports: [String: Int] = [:]
-            for (party, node) in nodes {
-                let tls = TLSIdentity(certificateDER: node.identity.certificateDER, privateKeyDER: node.identity.tlsPrivateKeyDER)
-                let pinned = nodes.filter { $0.key != party }.map(\.value.identity.certificateDER)
-                let stream = AsyncStream<Int>.makeStream()
-                let app = try FederationApplication.build(
-                    engine: node.engine, tls: try FederationTLS.serverConfiguration(identity: tls, pinnedPeers: pinned), metrics: NodeMetrics(),
-                    host: "127.0.0.1", port: 0, onRunning: { stream.continuation.yield($0) })
-                group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-                var iterator = stream.stream.makeAsyncIterator()
+            for (party, stream) in streams {
+                var iterator = stream.makeAsyncIterator()
                 ports[party] = await iterator.next() ?? 0
             }
             var clients: [String: PeerClient] = [:]
@@ -251,11 +256,9 @@ struct BenchNode: AsyncParsableCommand {
             }
             do { try await body(clients) } catch {
                 for client in clients.values { try? await client.shutdown() }
-                group.cancelAll()
                 throw error
             }
             for client in clients.values { try? await client.shutdown() }
-            group.cancelAll()
         }
     }
 }

@@ -73,12 +73,10 @@ struct BenchTAXII: AsyncParsableCommand {
         let bodies = (0..<(count / batch)).map { _ in Self.envelope(marking: marking, objects: batch) }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let authorization = "Basic " + Data("bench:\(password)".utf8).base64EncodedString()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+        try await withRunningServices([app]) {
             var iterator = ports.stream.makeAsyncIterator()
             let port = await iterator.next() ?? 0
             let http = TAXIIClient(client: client, base: "http://127.0.0.1:\(port)", authorization: authorization)
-            defer { group.cancelAll() }
             print("TAXII 2.1 over HTTP on loopback, Basic auth; one node (KR), SQLite file (WAL, synchronous=FULL); "
                   + "collection \(Self.collection); reports of about 1 KiB labelled \(Self.label)")
             print("| measurement | objects | requests | seconds | objects/s | p50 ms | p99 ms |")
