@@ -174,7 +174,7 @@ struct PostgresStepWriter {
         }
         var json: [String] = []
         json.reserveCapacity(holdings.count)
-        for holding in holdings { json.append(try StoredValue.json(holding, "holding \(holding.id)")) }
+        for holding in holdings { json.append(try StoredValue.holdingJSON(holding)) }
         try await connection.query("""
             INSERT INTO holdings (id, object_id, holder, received_from, received_us, status, snapshot)
             SELECT * FROM unnest(\(holdings.map(\.id))::text[], \(holdings.map(\.objectID))::text[], \(holdings.map(\.holder.rawValue))::text[],
@@ -226,7 +226,7 @@ struct PostgresStepWriter {
     }
 
     private func putHolding(_ holding: Holding.Snapshot) async throws {
-        let json = try StoredValue.json(holding, "holding \(holding.id)")
+        let json = try StoredValue.holdingJSON(holding)
         try await connection.query("""
             INSERT INTO holdings (id, object_id, holder, received_from, received_us, status, snapshot)
             VALUES (\(holding.id), \(holding.objectID), \(holding.holder.rawValue), \(holding.receivedFrom.rawValue),

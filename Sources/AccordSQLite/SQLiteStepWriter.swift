@@ -151,7 +151,7 @@ struct SQLiteStepWriter {
     }
 
     private func putHolding(_ holding: Holding.Snapshot) throws {
-        let json = try StoredValue.json(holding, "holding \(holding.id)")
+        let json = try StoredValue.holdingJSON(holding)
         try execute("""
             INSERT INTO holdings (id, object_id, holder, received_from, received_us, status, snapshot)
             VALUES (?, ?, ?, ?, ?, ?, ?)
