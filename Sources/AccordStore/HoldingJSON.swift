@@ -2,11 +2,11 @@ import AccordCore
 import Foundation
 
 extension StoredValue {
-    /// A holding snapshot as the JSON document ``json(_:_:)`` would write — sorted keys, absent optionals
-    /// left out, dates as Foundation's default (seconds since 2001-01-01 as a number) — written directly.
+    /// A holding snapshot as the JSON document ``json(_:_:)`` writes, byte for byte — sorted keys, absent
+    /// optionals left out, dates as Foundation's default (seconds since 2001-01-01 as a number) — written directly.
     /// Every received envelope stores a holding; `JSONEncoder` spent ≈ 40 µs on each, about a twentieth
     /// of a node's CPU in `accord bench node`. `JSONDecoder` reads it back (`holdingJSON` is tested to
-    /// decode to the same snapshot as `JSONEncoder`'s, over random snapshots).
+    /// decode to the same snapshot, and to equal `JSONEncoder`'s document, over random snapshots).
     public static func holdingJSON(_ snapshot: Holding.Snapshot) throws(StoreError) -> String {
         var text = JSONText()
         text.bytes.reserveCapacity(512 + snapshot.record.count * 96)
@@ -49,8 +49,9 @@ extension StoredValue {
     }
 }
 
-/// Appends JSON text: strings escaped as RFC 8259 requires (quote, backslash, control characters;
-/// `/` and non-ASCII as they are), numbers in Swift's shortest round-trip form.
+/// Appends JSON text as JSONEncoder does: strings escaped as RFC 8259 requires (quote, backslash,
+/// control characters — `\b \f \n \r \t` by name, others as `\u00XX`; `/` and non-ASCII as they are),
+/// numbers in Swift's shortest round-trip form without a trailing `.0`.
 private struct JSONText {
     var bytes: [UInt8] = []
 
@@ -88,6 +89,8 @@ private struct JSONText {
             case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
             case 0x00..<0x20:
                 let digits = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: Array("\\u00".utf8) + [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
@@ -100,6 +103,9 @@ private struct JSONText {
     mutating func date(_ value: Date) throws(StoreError) {
         let seconds = value.timeIntervalSinceReferenceDate
         guard seconds.isFinite else { throw StoreError(.invalid, "a holding date is not a finite number of seconds") }
-        bytes.append(contentsOf: "\(seconds)".utf8)
+        // As JSONEncoder writes a Double: Swift's shortest round-trip form, without a trailing ".0".
+        var text = "\(seconds)"
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
     }
 }

@@ -28,11 +28,6 @@ struct BenchNode: AsyncParsableCommand {
     final class Clock: Sendable {
         let now = Mutex(Instant.parse("2017-06-01T00:00:00Z")!)
         func read() -> Date { now.withLock { $0 } }
-
-        /// A flag shared between the bench's tasks.
-        final class Flag: Sendable {
-            let value = Mutex(false)
-        }
     }
 
     struct Node: Sendable {
@@ -150,7 +145,7 @@ struct BenchNode: AsyncParsableCommand {
             let delivered = Mutex<[String: ContinuousClock.Instant]>([:])
         }
         let tracker = Tracker()
-        let produced = Clock.Flag()
+        let produced = BenchFlag()
         let tick = 0.01
         let ticks = Int(seconds / tick)
         let perTick = max(1, Int((rate * tick).rounded()))
@@ -197,7 +192,7 @@ struct BenchNode: AsyncParsableCommand {
         count: Int, hops: [(String, String)], nodes: [String: Node], clients: [String: PeerClient], release: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> Double {
         let start = ContinuousClock.now
-        let produced = Clock.Flag()
+        let produced = BenchFlag()
         let senders = hops.map(\.0)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -239,11 +234,13 @@ struct BenchNode: AsyncParsableCommand {
                 host: "127.0.0.1", port: 0, onRunning: { stream.continuation.yield($0) }))
             streams[party] = stream.stream
         }
+        let started = streams
         try await withRunningServices(apps) {
             var ports: [String: Int] = [:]
-            for (party, stream) in streams {
+            for (party, stream) in started {
                 var iterator = stream.makeAsyncIterator()
-                ports[party] = await iterator.next() ?? 0
+                guard let port = await iterator.next() else { throw CancellationError() }
+                ports[party] = port
             }
             var clients: [String: PeerClient] = [:]
             for (from, node) in nodes {

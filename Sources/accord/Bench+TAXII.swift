@@ -75,7 +75,7 @@ struct BenchTAXII: AsyncParsableCommand {
         let authorization = "Basic " + Data("bench:\(password)".utf8).base64EncodedString()
         try await withRunningServices([app]) {
             var iterator = ports.stream.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
+            guard let port = await iterator.next() else { throw CancellationError() }
             let http = TAXIIClient(client: client, base: "http://127.0.0.1:\(port)", authorization: authorization)
             print("TAXII 2.1 over HTTP on loopback, Basic auth; one node (KR), SQLite file (WAL, synchronous=FULL); "
                   + "collection \(Self.collection); reports of about 1 KiB labelled \(Self.label)")

@@ -48,6 +48,17 @@ import Testing
         var badVersion = bytes
         badVersion[0] = 0
         #expect(throws: AuditError.self) { try SignedTreeHead(decoding: badVersion) }
+        // A size or timestamp beyond a signed 64-bit integer (how stores keep them) is refused, not a trap later.
+        let name = Array(signed.head.log.utf8)
+        let all = Array(bytes)
+        let start = try #require((0...(all.count - name.count)).first { (index: Int) -> Bool in Array(all[index..<(index + name.count)]) == name })
+        let sizeAt = start + name.count
+        #expect(Array(all[sizeAt..<(sizeAt + 8)]) == [0, 0, 0, 0, 0, 0, 0, 3])
+        for field in [sizeAt, sizeAt + 8] {
+            var huge = all
+            huge[field] = 0x80
+            #expect(throws: AuditError.self) { try SignedTreeHead(decoding: huge) }
+        }
     }
 
     @Test func signingNeedsASigner() async throws {

@@ -55,11 +55,17 @@ import Testing
             for: [try opener.open(batch.envelopes[0], directory: world.directory)], by: world.jp, receivedAt: Dates.now).first?.batchRoot)
         #expect(errorCode { _ = try SignedBatchRoot.index(encoded: [receiptRoot.encoded]) } == .wrongStructure)
         #expect(errorCode { _ = try SignedBatchRoot.index(encoded: [Array(batch.root.encoded.dropLast())]) } == .truncated)
-        // Every truncation of a detached envelope is a typed error.
+        // Every truncation of a detached envelope is a typed error; so is every cut before the digest's end
+        // for the digest alone.
         let roots = try SignedBatchRoot.index(encoded: [batch.root.encoded])
         for length in stride(from: 0, to: detached.count, by: 7) {
             #expect(errorCode { _ = try Envelope(encoded: detached.prefix(length), roots: roots) } != nil)
         }
+        let digestEnd = detached.count - 4 - batch.envelopes[0].ciphertext.count
+        for length in 0..<digestEnd {
+            #expect(errorCode { _ = try Envelope.rootDigest(ofEncoded: detached.prefix(length)) } != nil)
+        }
+        #expect(try Envelope.rootDigest(ofEncoded: detached.prefix(digestEnd)) == batch.root.digest)
     }
 
     @Test func detachedReceiptsNameTheirRootAndVerifyWithIt() throws {

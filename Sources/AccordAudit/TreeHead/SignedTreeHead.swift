@@ -77,6 +77,10 @@ public struct SignedTreeHead: Sendable, Hashable {
         let log = try reader.string("log", .party)
         let size = try reader.u64("tree size")
         let timestamp = AuditTimestamp(millisecondsSince1970: try reader.u64("timestamp"))
+        // A peer sends these: sizes and times are kept as signed 64-bit integers, so larger ones are refused here.
+        guard size <= UInt64(Int64.max), timestamp.millisecondsSince1970 <= UInt64(Int64.max) else {
+            throw reader.fail("tree size or timestamp out of range")
+        }
         let root = try reader.hash("root hash")
         let keyID = try reader.string("key id", .identifier)
         let signature = try reader.field("signature", maxLength: Self.maxSignatureBytes)

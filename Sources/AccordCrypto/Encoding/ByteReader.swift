@@ -68,7 +68,8 @@ struct ByteReader {
 
     mutating func time(_ field: @autoclosure () -> String) throws -> Date {
         let millis = Int64(bitPattern: try u64(field()))
-        guard abs(millis) <= 9_000_000_000_000_000 / 1000 else {
+        // `magnitude`, not `abs`: abs(Int64.min) traps, and these eight bytes come from peers.
+        guard millis.magnitude <= 9_000_000_000_000_000 / 1000 else {
             throw AccordCryptoError(.malformed, "\(context): \(field()) is out of range")
         }
         return Date(accordMillis: millis)

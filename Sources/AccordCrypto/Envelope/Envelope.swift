@@ -78,7 +78,9 @@ public struct Envelope: Sendable, Equatable {
         return (header, try reader.fixed(32, "root digest"))
     }
 
-    /// The digest of the root a detached envelope names (nil for version 1), without parsing its header.
+    /// The digest of the root a detached envelope names (nil for version 1), without parsing its header:
+    /// for the node's own outbox bytes (a header that does not parse is not noticed here; anything that
+    /// uses the envelope parses it).
     public static func rootDigest<D: DataProtocol>(ofEncoded data: D) throws -> [UInt8]? {
         var reader = try reader(for: data)
         guard try readVersion(&reader) == detachedVersion else { return nil }
