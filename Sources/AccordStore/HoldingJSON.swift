@@ -49,8 +49,7 @@ extension StoredValue {
     }
 }
 
-/// Appends JSON text as JSONEncoder does: strings escaped as RFC 8259 requires (quote, backslash,
-/// control characters — `\b \f \n \r \t` by name, others as `\u00XX`; `/` and non-ASCII as they are),
+/// Appends JSON text as JSONEncoder does: strings through ``JSONStringText`` with `\b \f` named,
 /// numbers in Swift's shortest round-trip form without a trailing `.0`.
 private struct JSONText {
     var bytes: [UInt8] = []
@@ -81,23 +80,7 @@ private struct JSONText {
     }
 
     mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x00..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: Array("\\u00".utf8) + [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONStringText.append(value, to: &bytes, namingBackspaceAndFormFeed: true)
     }
 
     mutating func date(_ value: Date) throws(StoreError) {

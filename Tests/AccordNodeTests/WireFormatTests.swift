@@ -38,25 +38,14 @@ struct WireFormatTests {
         #expect(try Transmission(encoded: transmission.encoded) == transmission)
         #expect(transmission.acceptsDetachedReceipts)
         // Version 3 without roots is not the canonical form of anything.
-        let empty = "13" + hex(Array("accord.transmission".utf8)) + "03" + String(repeating: "00000000", count: 4)
-        #expect(throws: NodeError.self) { try Transmission(encoded: Array(Self.bytes(hex: empty))) }
+        let empty = [UInt8(19)] + Array("accord.transmission".utf8) + [3] + [UInt8](repeating: 0, count: 16)
+        #expect(throws: NodeError.self) { try Transmission(encoded: empty) }
         let answer = PeerAnswer(results: [.receipt([0x09])], roots: [[0xAB]])
         #expect(hex(answer.encoded) == "00000001" + "01" + "00000001" + "09" + "00000001" + "00000001" + "ab")
         let decoded = try PeerAnswer(encoded: answer.encoded)
         #expect(decoded.roots == [[0xAB]] && decoded.count == 1)
         // A root count of zero is not written: reading one is an error.
         #expect(throws: NodeError.self) { try PeerAnswer(encoded: PeerAnswer(results: []).encoded + [0, 0, 0, 0]) }
-    }
-
-    static func bytes(hex: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            bytes.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return bytes
     }
 
     @Test("note JSON vector: the signed form of a note")
