@@ -123,8 +123,9 @@ extension NodeEngine {
                 throw NodeError(.malformed, "outbox row \(row.id) holds \(frame.envelopes.count) envelopes and \(frame.statements.count) statements, not one")
             }
             frames.append(frame)
-            // A detached envelope names its batch's signed root by digest (rows written before detached envelopes carry theirs).
-            rowDigests.append(try frame.envelopes.first.flatMap { try Envelope.rootDigest(ofEncoded: $0) }.map { Data($0) })
+            // A detached envelope names its batch's signed root by digest (rows written before detached envelopes carry
+            // theirs). Bytes that do not read as an envelope go as they are, for the peer to refuse, as before.
+            rowDigests.append(frame.envelopes.first.flatMap { try? Envelope.rootDigest(ofEncoded: $0) }.map { Data($0) })
         }
         // Each root goes once, from the store. A row whose root the store lacks (a damaged or partly restored store)
         // cannot be sent: it waits on its own backoff like a refused row, holding nothing back, and the operators are told.
