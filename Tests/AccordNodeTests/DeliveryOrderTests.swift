@@ -117,9 +117,7 @@ struct DeliveryOrderTests {
     @Test("a transmission of forty envelopes with one tampered: each answer matches its envelope, the other thirty-nine are held")
     func largeTransmission() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
-        let submissions = (0..<40).map { ReleaseSubmission(objectID: "r\($0)", label: "KR//II//REL TO JP//TOPIC nk-missile", object: report) }
-        let outcomes = try await federation.nodes["KR"]!.release(submissions, by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
-        let ids = outcomes.compactMap { $0.first?.envelopeID }
+        let ids = try await federation.releaseToJP((0..<40).map { "r\($0)" }, object: report)
         let jp = federation.nodes["JP"]!
         let round = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
             var envelopes = transmission.envelopes

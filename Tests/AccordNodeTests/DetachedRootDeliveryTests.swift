@@ -14,15 +14,7 @@ import Testing
 /// before, roots the store lacks, answers whose roots are unreadable, and what each side keeps.
 @Suite("Node engine: signed roots carried once per batch")
 struct DetachedRootDeliveryTests {
-    let report = Array(#"{"type":"bundle","id":"bundle--1"}"#.utf8)
-    let KR = PartyCode("KR")!, JP = PartyCode("JP")!
-
-    func release(_ federation: Federation, _ objectIDs: [String]) async throws -> [String] {
-        let outcomes = try await federation.nodes["KR"]!.release(
-            objectIDs.map { ReleaseSubmission(objectID: $0, label: "KR//II//REL TO JP//TOPIC nk-missile", object: report) },
-            by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
-        return outcomes.compactMap { $0.first?.envelopeID }
-    }
+    let JP = PartyCode("JP")!
 
     func receiptVersion(_ federation: Federation, _ id: String) async throws -> UInt8? {
         guard case .delivered(_, let bytes) = try await federation.stores["KR"]!.outboxEnvelope(id: id)?.state else { return nil }
@@ -43,18 +35,18 @@ struct DetachedRootDeliveryTests {
             for envelope in transmission.envelopes { #expect(try Envelope.parts(ofEncoded: envelope).rootDigest == nil) }
             return await jp.receive(transmission)
         }
-        let first = try await release(federation, ["a", "b"])
+        let first = try await federation.releaseToJP(["a", "b"])
         #expect(try await kr.deliver(to: JP, send: oldNode).deliveredIDs == first)
         for id in first {
             #expect(try await receiptVersion(federation, id) == 2)
             #expect(try Envelope.parts(ofEncoded: try #require(try await federation.stores["JP"]!.inboxEnvelope(id: id)).bytes).rootDigest == nil)
         }
         // Later rounds go self-contained at once.
-        let second = try await release(federation, ["c"])
+        let second = try await federation.releaseToJP(["c"])
         #expect(try await kr.deliver(to: JP, send: oldNode).deliveredIDs == second)
         #expect(versionThree.withLock { $0 } == 1)
         // Any other refusal is not taken for an old peer.
-        let third = try await release(federation, ["d"])
+        let third = try await federation.releaseToJP(["d"])
         let other = NodeError(.refused, "JP answered HTTP 400: transmission is not an accord.transmission")
         await #expect(throws: NodeError.self) { _ = try await kr.deliver(to: PartyCode("JP")!) { _ in throw other } }
         federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
@@ -64,7 +56,7 @@ struct DetachedRootDeliveryTests {
     @Test("an outbox row written before detached envelopes goes in the same round as detached ones")
     func rowsWrittenBefore() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
-        let ids = try await release(federation, ["a", "b"])
+        let ids = try await federation.releaseToJP(["a", "b"])
         let store = federation.stores["KR"]!
         // Rewrite the first row as an older node wrote it: the envelope self-contained, its root inside.
         let row = try #require(try await store.outboxEnvelope(id: ids[0]))
@@ -85,9 +77,9 @@ struct DetachedRootDeliveryTests {
     @Test("a row whose root the store lacks is held back on its own backoff; later rows still go")
     func rootMissingFromTheStore() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
-        let lost = try await release(federation, ["a"])
+        let lost = try await federation.releaseToJP(["a"])
         try await federation.stores["KR"]!.writer.write { db in try db.execute(sql: "DELETE FROM signed_roots") }
-        let kept = try await release(federation, ["b"])
+        let kept = try await federation.releaseToJP(["b"])
         let sent = Mutex<[String]>([])
         let jp = federation.nodes["JP"]!
         let round = try await federation.nodes["KR"]!.deliver(to: JP) { transmission in
@@ -102,7 +94,7 @@ struct DetachedRootDeliveryTests {
     @Test("an answer whose receipt roots are unreadable delivers nothing and is audited; the rows stay pending")
     func unreadableAnswerRoots() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
-        let ids = try await release(federation, ["a", "b"])
+        let ids = try await federation.releaseToJP(["a", "b"])
         let jp = federation.nodes["JP"]!
         let before = try await federation.stores["KR"]!.auditSize()
         let round = try await federation.nodes["KR"]!.deliver(to: JP) { transmission in
@@ -125,7 +117,7 @@ struct DetachedRootDeliveryTests {
     func peerHeadKeptOnce() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
         for name in ["a", "b", "c"] {
-            _ = try await release(federation, [name])
+            _ = try await federation.releaseToJP([name])
             #expect(try await federation.deliver("KR", "JP").delivered == 1)
         }
         // JP's clock stands still: one head, carried by all three answers, kept once and referenced by each receipt.
@@ -144,9 +136,9 @@ struct DetachedRootDeliveryTests {
     func onlyNamedRootsAreKept() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
         let store = federation.stores["KR"]!
-        _ = try await release(federation, ["a"])
+        _ = try await federation.releaseToJP(["a"])
         let first = try await Self.roots(store)
-        _ = try await release(federation, ["b"])
+        _ = try await federation.releaseToJP(["b"])
         let second = try await Self.roots(store).filter { !first.contains($0) }
         #expect(first.count == 1 && second.count == 1)
         let jp = federation.nodes["JP"]!

@@ -65,6 +65,15 @@ struct Federation {
         return User(id: "analyst-\(party)", party: PartyCode(party)!, clearance: scheme.level(named: clearance)!,
                     needToKnow: Set(topics.compactMap(Topic.init)))
     }
+
+    /// KR releases one object per id to JP in one call, by an analyst cleared at II for the label's topic;
+    /// returns the envelope ids.
+    func releaseToJP(_ objectIDs: [String], label: String = "KR//II//REL TO JP//TOPIC nk-missile", topic: String = "nk-missile",
+                     object: [UInt8] = Array(#"{"type":"bundle","id":"bundle--1"}"#.utf8)) async throws -> [String] {
+        let outcomes = try await nodes["KR"]!.release(objectIDs.map { ReleaseSubmission(objectID: $0, label: label, object: object) },
+                                                      by: user("KR", clearance: "II", topics: [topic]))
+        return outcomes.compactMap { $0.first?.envelopeID }
+    }
 }
 
 @Suite("Node engine: the path of one release")
@@ -135,9 +144,8 @@ struct NodeEngineTests {
     @Test("signed roots go and are kept once per batch: detached envelopes and receipts, their roots beside them in both stores")
     func detachedRoots() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
-        let submissions = (0..<3).map { ReleaseSubmission(objectID: "r\($0)", label: "KR//III//REL TO JP//TOPIC maritime", object: report) }
-        let outcomes = try await federation.nodes["KR"]!.release(submissions, by: federation.user("KR", clearance: "II", topics: ["maritime"]))
-        let ids = outcomes.compactMap { $0.first?.envelopeID }
+        let ids = try await federation.releaseToJP((0..<3).map { "r\($0)" }, label: "KR//III//REL TO JP//TOPIC maritime", topic: "maritime",
+                                                   object: report)
         let kr = federation.stores["KR"]!, jp = federation.stores["JP"]!
         // KR's outbox rows hold detached envelopes naming one root, which KR's store keeps once.
         let pending = try await kr.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10)
