@@ -89,6 +89,9 @@ extension NodeEngine {
                 await audit(.securityEvent(kind: Self.securityKind(of: error), peer: nil, envelopeID: nil, detail: failure.message))
             }
         }
+        // One hybrid signature acknowledges the whole transmission (batched receipts). It is signed while the
+        // step commits, and the receipts go out only if the step did.
+        async let acknowledged = acknowledgements(for: accepted.map(\.opened), now: now, detached: transmission.acceptsDetachedReceipts)
         do {
             var outbox: [OutboxEnvelope] = []
             var signedRoots = Self.rootRecords(transmission.roots, named: usedRoots)
@@ -120,27 +123,32 @@ extension NodeEngine {
             }
             return PeerAnswer(results: results.map { $0 ?? .refused(NodeError(.store, "not processed")) })
         }
-        // One hybrid signature acknowledges the whole transmission (batched receipts); a sender that sent its
-        // roots apart takes the receipt root apart too, once.
         var answerRoots: [[UInt8]] = []
-        do {
-            // Cross-signing: the first receipt carries this node's latest signed tree head.
-            let head = try await currentTreeHead(now: now)?.encoded()
-            let detached = transmission.acceptsDetachedReceipts
-            let receipts = try Receipt.issueBatch(for: accepted.map(\.opened), by: identity, receivedAt: now, treeHead: head.map(Array.init),
-                                                  detached: detached)
-            if detached, let root = receipts.first?.batchRoot {
-                let rootBytes = root.encoded
-                let digest = ReceiptRoot.digest(ofEncoded: rootBytes)
-                answerRoots = [rootBytes]
-                for ((index, _), receipt) in zip(accepted, receipts) { results[index] = .receipt(receipt.encoded(rootDigest: digest)) }
-            } else {
-                for ((index, _), receipt) in zip(accepted, receipts) { results[index] = .receipt(receipt.encoded) }
-            }
-        } catch {
+        switch await acknowledged {
+        case .success(let (receipts, root)):
+            for ((index, _), receipt) in zip(accepted, receipts) { results[index] = .receipt(receipt) }
+            answerRoots = root.map { [$0] } ?? []
+        case .failure(let error):
             for (index, _) in accepted { results[index] = .refused(NodeError(.crypto, "cannot sign receipts: \(error)")) }
         }
         return PeerAnswer(results: results.map { $0 ?? .refused(NodeError(.store, "not processed")) }, roots: answerRoots)
+    }
+
+    /// Signed receipts for `opened`, in order, carrying this node's latest signed tree head in the first (cross-signing).
+    /// Detached receipts name their root by digest; the root is returned once, apart. Pure but for the tree head,
+    /// so it can run while the step that holds the envelopes commits.
+    private func acknowledgements(
+        for opened: [OpenedEnvelope], now: Date, detached: Bool
+    ) async -> Result<(receipts: [[UInt8]], root: [UInt8]?), any Error> {
+        let head = await currentTreeHead(now: now)
+        return Result {
+            let receipts = try Receipt.issueBatch(for: opened, by: identity, receivedAt: now, treeHead: try head.map { Array(try $0.encoded()) },
+                                                  detached: detached)
+            guard detached, let root = receipts.first?.batchRoot else { return (receipts.map(\.encoded), nil) }
+            let rootBytes = root.encoded
+            let digest = ReceiptRoot.digest(ofEncoded: rootBytes)
+            return (receipts.map { $0.encoded(rootDigest: digest) }, rootBytes)
+        }
     }
 
     private func open(_ bytes: [UInt8], roots: [[UInt8]: SignedBatchRoot]) throws -> OpenedEnvelope {
