@@ -17,12 +17,13 @@ extension PostgresStore {
         }
     }
 
-    public func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int) async throws -> [OutboxEnvelope] {
+    public func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int, excluding: Set<String>) async throws -> [OutboxEnvelope] {
         guard limit > 0 else { return [] }
         return try await rows("reading the outbox", """
             SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
                    state, delivered_us, receipt
             FROM outbox WHERE sender = \(sender.rawValue) AND recipient = \(recipient.rawValue) AND state = 'pending'
+              AND envelope_id <> ALL(\(Array(excluding)))
             ORDER BY seq LIMIT \(Int64(limit))
             """, Self.outboxEnvelope)
     }

@@ -4,14 +4,16 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int) async throws -> [OutboxEnvelope] {
+    public func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int, excluding: Set<String>) async throws -> [OutboxEnvelope] {
         guard limit > 0 else { return [] }
+        // Rows left out are skipped in the query, before their bytes are read (a round in flight is up to 512 rows).
+        let skipped: SQL = excluding.isEmpty ? "" : "AND o.envelope_id NOT IN \(Array(excluding))"
         return try await read("reading the outbox") { db in
             try Row.fetchAll(db, SQLRequest<Row>(literal: """
                 SELECT o.envelope_id, o.sender, o.recipient, o.agreement_id, o.created_us, b.bytes, o.attempts, o.next_attempt_us,
                        o.state, o.delivered_us, o.receipt
                 FROM outbox o LEFT JOIN outbox_bytes b ON b.seq = o.seq
-                WHERE o.sender = \(sender.rawValue) AND o.recipient = \(recipient.rawValue) AND o.state = 'pending'
+                WHERE o.sender = \(sender.rawValue) AND o.recipient = \(recipient.rawValue) AND o.state = 'pending' \(skipped)
                 ORDER BY o.seq LIMIT \(limit)
                 """)).map(Self.outboxEnvelope)
         }

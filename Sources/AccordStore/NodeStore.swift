@@ -31,8 +31,9 @@ public protocol NodeStore: Sendable {
     // MARK: Outbox
 
     /// Pending envelopes from `sender` to `recipient`, oldest first (the order they were
-    /// committed), at most `limit`.
-    func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int) async throws -> [OutboxEnvelope]
+    /// committed), at most `limit`, leaving out the ids in `excluding` (rows of a round still in
+    /// flight: the delivery loop reads the next round while the last one is recorded).
+    func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int, excluding: Set<String>) async throws -> [OutboxEnvelope]
     /// Every (sender, recipient) pair with pending envelopes, with their count and the earliest
     /// next attempt; for outbox workers after a restart.
     func pendingRoutes() async throws -> [OutboxRoute]
@@ -94,6 +95,11 @@ public protocol NodeStore: Sendable {
 }
 
 extension NodeStore {
+    /// Pending envelopes from `sender` to `recipient`, oldest first, at most `limit`.
+    public func pendingOutbox(sender: PartyCode, recipient: PartyCode, limit: Int) async throws -> [OutboxEnvelope] {
+        try await pendingOutbox(sender: sender, recipient: recipient, limit: limit, excluding: [])
+    }
+
     /// Writes a step that appends nothing to the audit log.
     @discardableResult
     public func commit(_ step: StepWrite) async throws -> StepOutcome<Void> {

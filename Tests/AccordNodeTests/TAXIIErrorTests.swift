@@ -1,6 +1,7 @@
 import AccordCore
 import AccordSQLite
 import AccordSTIX
+import AccordStore
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -78,6 +78,10 @@ struct StoreConformance {
         #expect(try await store.pendingOutbox(sender: KR, recipient: US, limit: 10).map(\.id) == ["u1"])
         #expect(try await store.pendingOutbox(sender: JP, recipient: KR, limit: 10).isEmpty)
         #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 0).isEmpty)
+        // Rows of a round in flight are left out before the limit applies, wherever they are.
+        #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 2, excluding: ["e1", "e3"]).map(\.id) == ["e2", "e4"])
+        #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 10, excluding: ["e1", "e2", "e3", "e4", "e5", "u1"]).isEmpty)
+        #expect(try await store.pendingOutbox(sender: KR, recipient: US, limit: 10, excluding: ["e1"]).map(\.id) == ["u1"])
         #expect(try await store.outboxEnvelope(id: "e1") == outbox("e1"))
 
         // The peer is down: two failed attempts leave the order as it was.

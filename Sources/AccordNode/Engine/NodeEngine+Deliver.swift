@@ -96,8 +96,7 @@ extension NodeEngine {
     func sendRound(
         to peer: PartyCode, limit: Int, excluding inFlight: Set<String>, send: @Sendable (Transmission) async throws -> PeerAnswer
     ) async throws -> SentRound? {
-        let pending = try await store.pendingOutbox(sender: party, recipient: peer, limit: limit + inFlight.count)
-            .filter { !inFlight.contains($0.id) }.prefix(limit)
+        let pending = try await store.pendingOutbox(sender: party, recipient: peer, limit: limit, excluding: inFlight)
         let now = clock()
         let retryNow = retryClock()
         // In order per (this node, peer): the round takes due rows oldest first and stops at the first row
