@@ -161,6 +161,11 @@ extension PostgresStore {
             )
             """,
         ]),
+        Migration(version: 4, name: "inbox-compromise-reports", statements: [
+            // The originator's operators list the compromise reports holders sent (kept in the inbox under
+            // `compromise-…`); the primary key's collation need not order text as bytes, so a prefix gets its own index.
+            "CREATE INDEX inbox_compromise_reports ON inbox (envelope_id) WHERE starts_with(envelope_id, 'compromise-')",
+        ]),
     ]
 
     /// Key of the advisory lock that serialises concurrent migrators (replicas starting together).

@@ -97,6 +97,20 @@ extension PostgresStore {
         }.first
     }
 
+    public func inboxEnvelopes(idPrefix: String) async throws -> [InboxEnvelope] {
+        // starts_with, not a range: the database's collation need not order text as bytes. Compromise reports
+        // have a partial index (migration 4), which the planner uses for that prefix.
+        try await rows("reading the inbox", """
+            SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE starts_with(envelope_id, \(idPrefix))
+            ORDER BY envelope_id COLLATE "C"
+            """) { row in
+            let id = try row[0].decode(String.self)
+            return InboxEnvelope(
+                id: id, sender: try StoredValue.party(row[1].decode(String.self), "inbox envelope \(id)"),
+                received: StoredValue.date(microseconds: try row[2].decode(Int64.self)), bytes: try row[3].decode(Data.self))
+        }
+    }
+
     public func holding(id: String) async throws -> Holding.Snapshot? {
         try await rows("reading holdings", "SELECT id, snapshot FROM holdings WHERE id = \(id)", Self.holding).first
     }

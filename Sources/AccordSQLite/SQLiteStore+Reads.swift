@@ -106,6 +106,22 @@ extension SQLiteStore {
         }
     }
 
+    public func inboxEnvelopes(idPrefix: String) async throws -> [InboxEnvelope] {
+        // A range of the primary key: text compares as UTF-8 bytes, and no id that starts with the prefix sorts at or
+        // after the prefix followed by U+10FFFF (the largest scalar: four bytes no valid continuation exceeds).
+        try await read("reading the inbox") { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT envelope_id, sender, received_us, bytes FROM inbox
+                WHERE envelope_id >= ? AND envelope_id < ? ORDER BY envelope_id
+                """), arguments: [idPrefix, idPrefix + "\u{10FFFF}"]).map { row in
+                let id: String = try row.decode(atIndex: 0)
+                return InboxEnvelope(
+                    id: id, sender: try StoredValue.party(row.decode(atIndex: 1), "inbox envelope \(id)"),
+                    received: StoredValue.date(microseconds: try row.decode(atIndex: 2)), bytes: try row.decode(atIndex: 3))
+            }.filter { $0.id.hasPrefix(idPrefix) }
+        }
+    }
+
     public func holding(id: String) async throws -> Holding.Snapshot? {
         try await read("reading holdings") { db in
             try String.fetchOne(db, SQLRequest<String>(literal: "SELECT snapshot FROM holdings WHERE id = \(id)"))

@@ -44,6 +44,9 @@ public protocol NodeStore: Sendable {
 
     /// One received envelope.
     func inboxEnvelope(id: String) async throws -> InboxEnvelope?
+    /// Received envelopes and statements whose id starts with `idPrefix` (`compromise-`: the compromise
+    /// reports holders sent), by id; read through the index, not by scanning the inbox.
+    func inboxEnvelopes(idPrefix: String) async throws -> [InboxEnvelope]
     /// Which of `ids` the inbox holds (one query for a whole transmission).
     func inboxHolds(_ ids: [String]) async throws -> Set<String>
     /// The signed roots stored under `digests` (those not stored are absent), by digest: what detached

@@ -296,7 +296,15 @@ struct NodeHoldingTests {
         #expect(try await federation.stores["KR"]!.auditSize() == krBefore + 1)
         let received = try await federation.nodes["KR"]!.receivedCompromiseReports()
         #expect(received.count == 1)
-        #expect(received.first?.holder == "JP" && received.first?.detail.contains("courier bag found open") == true)
+        let listed = try #require(received.first)
+        #expect(listed.holder == "JP" && listed.holding == id && listed.suspected && listed.label == "KR//II//REL TO JP//TOPIC nk-missile")
+        #expect(listed.detail.hasSuffix(": courier bag found open") && listed.detail.hasPrefix("possible compromise of \(listed.object) "))
+        // The listing reads the signed report kept in the inbox, and says what KR's audit entry says.
+        let leaf = try #require(try await federation.stores["KR"]!.auditLeaves(in: krBefore..<(krBefore + 1)).first)
+        guard case .compromiseReported(let holding, _, let description) = try AuditEntry(decoding: leaf.entry).event else {
+            Issue.record("KR's last audit entry is not the compromise report"); return
+        }
+        #expect(holding == id && description == "report from JP: " + listed.detail)
         #expect(try await federation.nodes["JP"]!.receivedCompromiseReports().isEmpty)
     }
 

@@ -34,7 +34,7 @@ struct StoreConformance {
     let appliedMigrations: @Sendable () async throws -> [String]
     /// What it should report: both backends share the first two; SQLite keeps outbox bytes beside the rows
     /// since v3; both keep signed roots apart (SQLite v4, PostgreSQL v3).
-    var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots"]
+    var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots", "v4-inbox-compromise-reports"]
 
     func run(_ check: Check) async throws {
         switch check {
@@ -168,6 +168,12 @@ struct StoreConformance {
         #expect(held.inboxDuplicates == ["x1"])
         for snapshot in batch { #expect(try await store.holding(id: snapshot.id) == snapshot) }
         #expect(try await store.holdings(holder: nil).count == 4)
+
+        // Signed statements kept under a prefix are read by it, by id; ids that only sort near the prefix are not.
+        try await store.commit(StepWrite(inbox: ["compromise-b2", "compromise-a1", "compromise", "compromisf-1", "compromise.", "compromise-é"].map { inbox($0) }))
+        #expect(try await store.inboxEnvelopes(idPrefix: "compromise-").map(\.id) == ["compromise-a1", "compromise-b2", "compromise-é"])
+        #expect(try await store.inboxEnvelopes(idPrefix: "compromise-a1").map(\.bytes) == [bytes("envelope compromise-a1")])
+        #expect(try await store.inboxEnvelopes(idPrefix: "note-").isEmpty)
     }
 
     // MARK: Atomic steps

@@ -57,10 +57,10 @@ extension NodeEngine {
         }
         // The signed report is kept in the inbox under its digest: a redelivery (the holder lost the answer)
         // is acknowledged again and recorded as a replay, not as a second compromise.
-        let id = "compromise-\(statement.shortID)"
+        let id = Self.compromiseInboxPrefix + statement.shortID
         let event = AuditEvent.compromiseReported(
             envelopeID: report.holdingID, reportedTo: [party.rawValue],
-            description: Self.receivedReportPrefix(report.holder) + "\(report.suspected ? "possible " : "")compromise of \(report.objectID) (\(label.text)) at \(Instant.format(report.reported)): \(report.detail)")
+            description: Self.receivedReportPrefix(report.holder) + Self.describe(report, label: label.text))
         let replay = AuditEvent.securityEvent(kind: .replay, peer: report.holder.rawValue, envelopeID: id,
                                               detail: "compromise report already held; acknowledged again")
         let node = party.rawValue, now = clock()
@@ -77,6 +77,14 @@ extension NodeEngine {
 
     /// How a received report's audit description starts: `report from JP: `.
     static func receivedReportPrefix(_ holder: PartyCode) -> String { "report from \(holder): " }
+
+    /// Where a received report is kept in the inbox: this prefix and the statement's short id.
+    static let compromiseInboxPrefix = "compromise-"
+
+    /// What a received report says, as the audit log and `GET /api/v1/compromises` give it.
+    static func describe(_ report: CompromiseReport, label: String) -> String {
+        "\(report.suspected ? "possible " : "")compromise of \(report.objectID) (\(label)) at \(Instant.format(report.reported)): \(report.detail)"
+    }
 
     /// A holding of this node; with `requireAccess`, only for a user who may read it (audited either way).
     private func loadHolding(_ id: String, for user: User, requireAccess: Bool = true) async throws -> Holding {

@@ -74,35 +74,40 @@ extension NodeEngine {
     }
 }
 
-/// A compromise report a holder's node sent this node, as its audit log records it.
+/// A compromise report a holder's node sent this node (Art. 17).
 public struct ReceivedCompromiseReport: Sendable, Encodable, Equatable {
-    /// When this node recorded it (its clock).
+    /// When this node took it (its clock).
     public let recorded: String
     public let holder: String
     /// The holder's holding id.
     public let holding: String
-    /// Object, label, when, and the holder's description.
+    /// The object and this node's label of it.
+    public let object: String
+    public let label: String
+    /// Whether the holder only suspects the compromise.
+    public let suspected: Bool
+    /// When the holder reported it.
+    public let reported: String
+    /// Object, label, when, and the holder's description, as the audit entry `compromise-reported` says it.
     public let detail: String
 }
 
 extension NodeEngine {
-    /// The compromise reports holders sent about this node's information, oldest first. The audit log
-    /// is their record, so this reads it whole (in pages of 1,000): an operator's query, not a hot path.
+    /// The compromise reports holders sent about this node's information, oldest first: the signed reports
+    /// kept in the inbox (under ``compromiseInboxPrefix``), read through the store's index — not the audit log.
     public func receivedCompromiseReports() async throws -> [ReceivedCompromiseReport] {
-        let size = try await store.auditSize()
-        var reports: [ReceivedCompromiseReport] = []
-        var start: Int64 = 0
-        while start < size {
-            for leaf in try await store.auditLeaves(in: start..<min(size, start + 1_000)) {
-                let entry = try AuditEntry(decoding: leaf.entry)
-                guard case .compromiseReported(let holding, let to, let description) = entry.event, to == [party.rawValue],
-                      description.hasPrefix("report from "), let colon = description.firstIndex(of: ":") else { continue }
-                let holder = String(description[description.index(description.startIndex, offsetBy: "report from ".count)..<colon])
-                reports.append(ReceivedCompromiseReport(recorded: Instant.format(entry.timestamp.date), holder: holder, holding: holding,
-                                                        detail: String(description[description.index(after: colon)...].dropFirst())))
+        try await store.inboxEnvelopes(idPrefix: Self.compromiseInboxPrefix)
+            .sorted { ($0.received, $0.id) < ($1.received, $1.id) }
+            .map { row in
+                let signed: SignedCompromiseReport
+                do { signed = try SignedCompromiseReport(stored: try SignedStatement(encoded: Array(row.bytes))) } catch {
+                    throw NodeError(.store, "inbox row \(row.id) does not read as a compromise report: \(error)")
+                }
+                let report = signed.report
+                let label = (try? parseLabel(signed.label).text) ?? signed.label
+                return ReceivedCompromiseReport(
+                    recorded: Instant.format(row.received), holder: report.holder.rawValue, holding: report.holdingID, object: report.objectID,
+                    label: label, suspected: report.suspected, reported: Instant.format(report.reported), detail: Self.describe(report, label: label))
             }
-            start += 1_000
-        }
-        return reports
     }
 }

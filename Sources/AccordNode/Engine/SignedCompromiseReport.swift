@@ -38,7 +38,14 @@ public struct SignedCompromiseReport: Sendable, Equatable {
         self.statement = try SignedStatement(.compromise, body: Array(try encoder.encode(body)), by: identity)
     }
 
+    /// Reads and verifies a report a holder's node sent.
     init(_ statement: SignedStatement, directory: KeyDirectory) throws(NodeError) {
+        try self.init(stored: statement)
+        try statement.verify(directory: directory, at: report.reported)
+    }
+
+    /// Reads a report this node verified when it took it (kept in its inbox), without verifying it again.
+    init(stored statement: SignedStatement) throws(NodeError) {
         guard statement.kind == .compromise else { throw NodeError(.malformed, "a \(statement.kind.rawValue) statement is not a compromise report") }
         let body: Body
         do { body = try JSONDecoder().decode(Body.self, from: Data(statement.body)) } catch {
@@ -51,7 +58,6 @@ public struct SignedCompromiseReport: Sendable, Equatable {
         guard holder.rawValue == statement.party else {
             throw NodeError(.refused, "compromise report on \(body.holding) says \(holder) holds it but is signed by \(statement.party)")
         }
-        try statement.verify(directory: directory, at: reported)
         self.report = CompromiseReport(holdingID: body.holding, objectID: body.object, originator: originator, holder: holder,
                                        suspected: body.suspected, detail: body.detail, reported: reported)
         self.label = body.label
