@@ -20,6 +20,24 @@ import Testing
         #expect(errorCode { _ = try EpochAnnouncement(encoded: announcement.encoded + [1]) } == .trailingBytes)
     }
 
+    @Test func aRepeatedAnnouncementIsNotVerifiedAgainButAChangedOneIs() throws {
+        let (batch, _) = try world.sealedFromKR()
+        let announcement = batch.announcements[0]
+        let opener = EnvelopeOpener(identity: world.jp)
+        try opener.accept(announcement, directory: world.directory)
+        // The same bytes again (senders repeat their current announcements every round) change nothing and need no
+        // key: a directory without KR's bundle would fail any verification.
+        let withoutKR = KeyDirectory([try PartyKeyBundle(identity: world.jp)])
+        try opener.accept(try EpochAnnouncement(encoded: announcement.encoded), directory: withoutKR)
+        #expect(errorCode { try EnvelopeOpener(identity: world.jp).accept(announcement, directory: withoutKR) } == .unknownKey)
+        // Other bytes for the same epoch are verified as any announcement is.
+        var bytes = announcement.encoded
+        bytes[bytes.count - HybridSignature.size - 500] ^= 0x01
+        #expect(errorCode { try opener.accept(try EpochAnnouncement(encoded: bytes), directory: world.directory) } == .signatureInvalid)
+        for envelope in batch.envelopes { _ = try opener.open(envelope, directory: world.directory) }
+        #expect(opener.knownEpochCount == 1)
+    }
+
     @Test func epochsRotateByCount() throws {
         let sealer = EnvelopeSealer(identity: world.kr, policy: EpochPolicy(lifetime: 3600, maxMessages: 3))
         let batch = try sealer.sealBatch((0..<7).map { _ in World.draft() }, directory: world.directory, now: Dates.now)

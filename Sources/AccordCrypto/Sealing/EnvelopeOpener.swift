@@ -7,6 +7,8 @@ import Synchronization
 public final class EnvelopeOpener: Sendable {
     struct ReceivingEpoch: Sendable {
         let announcement: EpochAnnouncement
+        /// The announcement's bytes, to recognise it when a sender repeats it.
+        let encoded: [UInt8]
         let keys: EpochKeys
     }
 
@@ -29,15 +31,19 @@ public final class EnvelopeOpener: Sendable {
         self.rootCache = rootCache
     }
 
-    /// Verifies an epoch announcement addressed to this node and remembers the epoch's keys.
+    /// Verifies an epoch announcement addressed to this node and remembers the epoch's keys. The very
+    /// announcement this opener already took (byte for byte) changes nothing and is not verified again: senders
+    /// repeat their current announcements in every transmission, for a peer that lost its epoch state.
     public func accept(_ announcement: EpochAnnouncement, directory: KeyDirectory) throws {
         guard announcement.recipient == identity.party else {
             throw AccordCryptoError(.wrongRecipient, "epoch \(announcement.epochID) is for \(announcement.recipient), not \(identity.party)")
         }
+        let encoded = announcement.encoded
+        if epochs.withLock({ $0[announcement.epochID]?.encoded == encoded }) { return }
         let own = identities.first { $0.keyID == announcement.recipientKeyID } ?? identity
         let secret = try announcement.openSecret(identity: own, directory: directory)
         let keys = try EpochKeys(secret: secret, epochID: announcement.epochID)
-        epochs.withLock { $0[announcement.epochID] = ReceivingEpoch(announcement: announcement, keys: keys) }
+        epochs.withLock { $0[announcement.epochID] = ReceivingEpoch(announcement: announcement, encoded: encoded, keys: keys) }
     }
 
     /// Forgets epochs whose validity ended before `date`.
