@@ -6,8 +6,8 @@ import PostgresNIO
 
 /// Writes one ``StepWrite`` on a connection inside an open transaction.
 ///
-/// The hot paths (inbox, outbox, audit leaves) insert a whole batch in one statement through
-/// `unnest` of bound arrays; the rest go row by row.
+/// The hot paths (inbox, outbox, deliveries, failed attempts, holdings, audit leaves) write a whole batch
+/// in one statement through `unnest` of bound arrays; the rest go row by row.
 struct PostgresStepWriter {
     let connection: PostgresConnection
     let logger: Logger
@@ -30,13 +30,7 @@ struct PostgresStepWriter {
         for holding in step.holdings { try await putHolding(holding) }
         try await writeOutbox(step.outbox)
         let alreadyDelivered = try await writeDeliveries(step.deliveries)
-        for failure in step.failures {
-            let updated = try await count(connection.query("""
-                UPDATE outbox SET attempts = attempts + 1, next_attempt_us = \(StoredValue.microseconds(failure.nextAttempt))
-                WHERE envelope_id = \(failure.envelopeID) AND state = 'pending' RETURNING 1
-                """, logger: logger))
-            if updated == 0 { try await requireOutbox(failure.envelopeID) }
-        }
+        try await writeFailures(step.failures)
         for user in step.users {
             try await connection.query("""
                 INSERT INTO users (id, party, clearance, need_to_know, token_hash, password_hash)
@@ -164,6 +158,33 @@ struct PostgresStepWriter {
             alreadyDelivered.insert(delivery.envelopeID)
         }
         return alreadyDelivered
+    }
+
+    /// Records failed attempts on pending rows in one statement (a failed round is up to 512 rows; row by row if
+    /// two share an id, so that each counts); rows already delivered are left alone, unknown ones are `notFound`.
+    private func writeFailures(_ failures: [OutboxFailure]) async throws {
+        guard failures.count > 1, Set(failures.map(\.envelopeID)).count == failures.count else {
+            for failure in failures {
+                let updated = try await count(connection.query("""
+                    UPDATE outbox SET attempts = attempts + 1, next_attempt_us = \(StoredValue.microseconds(failure.nextAttempt))
+                    WHERE envelope_id = \(failure.envelopeID) AND state = 'pending' RETURNING 1
+                    """, logger: logger))
+                if updated == 0 { try await requireOutbox(failure.envelopeID) }
+            }
+            return
+        }
+        var updated = Set<String>()
+        for try await id in try await connection.query("""
+            UPDATE outbox SET attempts = outbox.attempts + 1, next_attempt_us = f.next_attempt_us
+            FROM unnest(\(failures.map(\.envelopeID))::text[], \(failures.map { StoredValue.microseconds($0.nextAttempt) })::bigint[])
+                AS f(envelope_id, next_attempt_us)
+            WHERE outbox.envelope_id = f.envelope_id AND outbox.state = 'pending'
+            RETURNING outbox.envelope_id
+            """, logger: logger).decode(String.self)
+        {
+            updated.insert(id)
+        }
+        for failure in failures where !updated.contains(failure.envelopeID) { try await requireOutbox(failure.envelopeID) }
     }
 
     /// Inserts the holdings of newly held envelopes in one statement (row by row if two share an id).

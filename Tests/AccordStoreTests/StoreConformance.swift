@@ -116,6 +116,19 @@ struct StoreConformance {
         #expect(try await store.outboxEnvelope(id: "e1")?.state == .delivered(at: instant(40), receipt: bytes("receipt e1")))
         #expect(try await store.outboxEnvelope(id: "e2")?.attempts == 0)
         #expect(try await store.pendingRoutes().map(\.pending) == [3, 1])
+
+        // A failed round of several rows: each counts one attempt and takes its own next attempt; an id twice in one
+        // step counts twice, the later instant last.
+        try await store.commit(StepWrite(failures: [
+            OutboxFailure(envelopeID: "e3", nextAttempt: instant(60)), OutboxFailure(envelopeID: "e4", nextAttempt: instant(61)),
+            OutboxFailure(envelopeID: "e5", nextAttempt: instant(62)),
+        ]))
+        try await store.commit(StepWrite(failures: [
+            OutboxFailure(envelopeID: "e3", nextAttempt: instant(70)), OutboxFailure(envelopeID: "e3", nextAttempt: instant(71)),
+        ]))
+        let rows = try await store.pendingOutbox(sender: KR, recipient: JP, limit: 10)
+        #expect(rows.map(\.attempts) == [3, 1, 1])
+        #expect(rows.map(\.nextAttempt) == [instant(71), instant(61), instant(62)])
     }
 
     func outboxRejectsUnknownAndDuplicateIDs() async throws {
@@ -126,6 +139,13 @@ struct StoreConformance {
         await expectStoreError(.notFound) {
             try await store.commit(StepWrite(failures: [OutboxFailure(envelopeID: "nope", nextAttempt: instant(1))]))
         }
+        // With a known row in the same step: nothing is written.
+        await expectStoreError(.notFound) {
+            try await store.commit(StepWrite(failures: [
+                OutboxFailure(envelopeID: "e1", nextAttempt: instant(1)), OutboxFailure(envelopeID: "nope", nextAttempt: instant(1)),
+            ]))
+        }
+        #expect(try await store.outboxEnvelope(id: "e1")?.attempts == 0)
         await expectStoreError(.conflict) { try await store.commit(StepWrite(outbox: [outbox("e2"), outbox("e1")])) }
         await expectStoreError(.invalid) { try await store.commit(StepWrite(outbox: [outbox("")])) }
         #expect(try await store.outboxEnvelope(id: "e2") == nil)
