@@ -23,7 +23,7 @@ extension PostgresStore {
             SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
                    state, delivered_us, receipt
             FROM outbox WHERE sender = \(sender.rawValue) AND recipient = \(recipient.rawValue) AND state = 'pending'
-              AND envelope_id <> ALL(\(Array(excluding)))
+              AND envelope_id <> ALL(\(Array(excluding))::text[])
             ORDER BY seq LIMIT \(Int64(limit))
             """, Self.outboxEnvelope)
     }
@@ -100,7 +100,10 @@ extension PostgresStore {
     public func inboxEnvelopes(idPrefix: String) async throws -> [InboxEnvelope] {
         // starts_with, not a range: the database's collation need not order text as bytes. Compromise reports
         // have a partial index (migration 4), which the planner uses for that prefix.
-        try await rows("reading the inbox", """
+        guard !idPrefix.isEmpty, idPrefix.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            throw StoreError(.invalid, "an inbox id prefix must be printable ASCII and not empty, got '\(idPrefix)'")
+        }
+        return try await rows("reading the inbox", """
             SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE starts_with(envelope_id, \(idPrefix))
             ORDER BY envelope_id COLLATE "C"
             """) { row in

@@ -44,8 +44,10 @@ public protocol NodeStore: Sendable {
 
     /// One received envelope.
     func inboxEnvelope(id: String) async throws -> InboxEnvelope?
-    /// Received envelopes and statements whose id starts with `idPrefix` (`compromise-`: the compromise
-    /// reports holders sent), by id; read through the index, not by scanning the inbox.
+    /// Received envelopes and statements whose id starts with `idPrefix` (printable ASCII; `compromise-`: the
+    /// compromise reports holders sent), by id. SQLite reads a range of the primary key for any prefix;
+    /// PostgreSQL has an index for `compromise-` (under a collation other than `C`, other prefixes scan the inbox).
+    /// - Throws: ``StoreError/Code/invalid`` for an empty or non-ASCII prefix.
     func inboxEnvelopes(idPrefix: String) async throws -> [InboxEnvelope]
     /// Which of `ids` the inbox holds (one query for a whole transmission).
     func inboxHolds(_ ids: [String]) async throws -> Set<String>

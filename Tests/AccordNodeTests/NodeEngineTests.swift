@@ -4,6 +4,7 @@ import AccordCrypto
 import AccordSQLite
 import AccordStore
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 @testable import AccordNode
@@ -252,6 +253,27 @@ struct NodeEngineTests {
         #expect(try await federation.stores["JP"]!.holdings(holder: nil).count == 1)
     }
 
+    @Test("a receiver whose step cannot commit answers store refusals and no receipt; the sender retries and the envelope arrives once")
+    func receiverCannotCommit() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let ids = try await federation.releaseToJP(["r1", "r2"])
+        let jp = federation.stores["JP"]!
+        try await jp.writer.write { db in
+            try db.execute(sql: "CREATE TRIGGER refuse_inbox BEFORE INSERT ON inbox BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        }
+        let failed = try await federation.deliver("KR", "JP")
+        #expect(failed.delivered == 0 && failed.refused.count == 2)
+        #expect(failed.refused.allSatisfy { $0.contains("could not hold the envelope") && $0.contains("disk full") }, "\(failed.refused)")
+        #expect(try await jp.holdings(holder: nil).isEmpty)
+        #expect(try await federation.stores["KR"]!.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10).map(\.id) == ids)
+        // The store recovers; once the retry is due, the envelopes arrive, once.
+        try await jp.writer.write { db in try db.execute(sql: "DROP TRIGGER refuse_inbox") }
+        federation.clock.set(federation.clock.read().addingTimeInterval(60))
+        let delivered = try await federation.deliver("KR", "JP")
+        #expect(delivered.delivered == 2 && delivered.refused.isEmpty, "\(delivered)")
+        #expect(try await jp.holdings(holder: nil).count == 2)
+    }
+
     @Test("a node restarted before delivering still delivers what it queued: the rows carry their epoch announcement")
     func restart() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
@@ -298,6 +320,8 @@ struct NodeHoldingTests {
         #expect(received.count == 1)
         let listed = try #require(received.first)
         #expect(listed.holder == "JP" && listed.holding == id && listed.suspected && listed.label == "KR//II//REL TO JP//TOPIC nk-missile")
+        #expect(listed.object == (try await store.holding(id: id))?.objectID)
+        #expect(listed.reported == listed.recorded && listed.reported == "2017-06-01T00:00:00Z")
         #expect(listed.detail.hasSuffix(": courier bag found open") && listed.detail.hasPrefix("possible compromise of \(listed.object) "))
         // The listing reads the signed report kept in the inbox, and says what KR's audit entry says.
         let leaf = try #require(try await federation.stores["KR"]!.auditLeaves(in: krBefore..<(krBefore + 1)).first)

@@ -33,7 +33,8 @@ struct StoreConformance {
     /// The migrations the backend reports as applied.
     let appliedMigrations: @Sendable () async throws -> [String]
     /// What it should report: both backends share the first two; SQLite keeps outbox bytes beside the rows
-    /// since v3; both keep signed roots apart (SQLite v4, PostgreSQL v3).
+    /// since v3; both keep signed roots apart (SQLite v4, PostgreSQL v3); PostgreSQL indexes the inbox's compromise
+    /// reports (v4; SQLite reads a range of the key).
     var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots", "v4-inbox-compromise-reports"]
 
     func run(_ check: Check) async throws {
@@ -129,6 +130,12 @@ struct StoreConformance {
         let rows = try await store.pendingOutbox(sender: KR, recipient: JP, limit: 10)
         #expect(rows.map(\.attempts) == [3, 1, 1])
         #expect(rows.map(\.nextAttempt) == [instant(71), instant(61), instant(62)])
+        // With a delivered row among them: it is left alone, the others count.
+        try await store.commit(StepWrite(failures: [
+            OutboxFailure(envelopeID: "e2", nextAttempt: instant(80)), OutboxFailure(envelopeID: "e5", nextAttempt: instant(81)),
+        ]))
+        #expect(try await store.outboxEnvelope(id: "e2")?.attempts == 0)
+        #expect(try await store.outboxEnvelope(id: "e5")?.attempts == 2)
     }
 
     func outboxRejectsUnknownAndDuplicateIDs() async throws {
@@ -194,6 +201,8 @@ struct StoreConformance {
         #expect(try await store.inboxEnvelopes(idPrefix: "compromise-").map(\.id) == ["compromise-a1", "compromise-b2", "compromise-é"])
         #expect(try await store.inboxEnvelopes(idPrefix: "compromise-a1").map(\.bytes) == [bytes("envelope compromise-a1")])
         #expect(try await store.inboxEnvelopes(idPrefix: "note-").isEmpty)
+        await expectStoreError(.invalid) { _ = try await store.inboxEnvelopes(idPrefix: "") }
+        await expectStoreError(.invalid) { _ = try await store.inboxEnvelopes(idPrefix: "compromise-é") }
     }
 
     // MARK: Atomic steps

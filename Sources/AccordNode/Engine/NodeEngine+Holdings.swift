@@ -44,8 +44,8 @@ extension NodeEngine {
     }
 
     /// Takes a holder's signed compromise report about information this node originated: verified
-    /// against the holder's pinned keys, recorded in the audit log (the originator's record of every
-    /// report, `GET /api/v1/compromises`), and logged for the operators.
+    /// against the holder's pinned keys, recorded in the audit log (the originator's tamper-evident record of
+    /// every report), kept signed in the inbox (what `GET /api/v1/compromises` lists), and logged for the operators.
     func receiveCompromiseReport(_ statement: SignedStatement) async throws {
         let signed = try SignedCompromiseReport(statement, directory: directory)
         let report = signed.report

@@ -94,14 +94,16 @@ public struct ReceivedCompromiseReport: Sendable, Encodable, Equatable {
 
 extension NodeEngine {
     /// The compromise reports holders sent about this node's information, oldest first: the signed reports
-    /// kept in the inbox (under ``compromiseInboxPrefix``), read through the store's index — not the audit log.
+    /// kept in the inbox (under ``compromiseInboxPrefix``), read through the store's index — not by scanning the
+    /// audit log — and verified again (an inbox row is not tamper-evident as the log is; one that does not verify
+    /// fails the listing, naming the row).
     public func receivedCompromiseReports() async throws -> [ReceivedCompromiseReport] {
         try await store.inboxEnvelopes(idPrefix: Self.compromiseInboxPrefix)
             .sorted { ($0.received, $0.id) < ($1.received, $1.id) }
             .map { row in
                 let signed: SignedCompromiseReport
-                do { signed = try SignedCompromiseReport(stored: try SignedStatement(encoded: Array(row.bytes))) } catch {
-                    throw NodeError(.store, "inbox row \(row.id) does not read as a compromise report: \(error)")
+                do { signed = try SignedCompromiseReport(try SignedStatement(encoded: Array(row.bytes)), directory: directory) } catch {
+                    throw NodeError(.store, "inbox row \(row.id) is not a compromise report that verifies: \(error)")
                 }
                 let report = signed.report
                 let label = (try? parseLabel(signed.label).text) ?? signed.label

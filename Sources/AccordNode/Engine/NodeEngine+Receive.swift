@@ -121,6 +121,8 @@ extension NodeEngine {
             for (index, _) in accepted where results[index] == nil {
                 results[index] = .refused(NodeError(.store, "could not hold the envelope: \(error)"))
             }
+            // The receipts are thrown away; waiting for them (rather than cancelling) lets a due tree head be signed and kept.
+            _ = await acknowledged
             return PeerAnswer(results: results.map { $0 ?? .refused(NodeError(.store, "not processed")) })
         }
         var answerRoots: [[UInt8]] = []

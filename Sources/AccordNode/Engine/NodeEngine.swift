@@ -39,6 +39,9 @@ public final class NodeEngine: Sendable {
     let selfContainedPeers = Mutex<Set<PartyCode>>([])
     /// The node's audit log over its store, signing tree heads with the hybrid key.
     let auditLog: AuditLog
+    /// Tree heads are signed and kept one at a time: two transmissions received together could otherwise each
+    /// find a head due and keep them out of order (the later-kept one smaller), which a verifier reads as a fork.
+    let treeHeadSigning = SerialWork()
     /// Every party's key bundles this node knows (own and pinned peers'), for tree-head signatures.
     let treeHeadVerifier: HybridTreeHeadVerifier
     let clock: @Sendable () -> Date
@@ -123,8 +126,10 @@ public final class NodeEngine: Sendable {
     /// The latest signed tree head, signing a new one first if the schedule says so (what receipts carry).
     func currentTreeHead(now: Date) async -> SignedTreeHead? {
         do {
-            if let fresh = try await auditLog.signTreeHeadIfDue(schedule: Self.treeHeadSchedule, now: AuditTimestamp(now)) { return fresh }
-            return try await auditLog.latestTreeHead()
+            return try await treeHeadSigning.run { [auditLog] in
+                if let fresh = try await auditLog.signTreeHeadIfDue(schedule: Self.treeHeadSchedule, now: AuditTimestamp(now)) { return fresh }
+                return try await auditLog.latestTreeHead()
+            }
         } catch {
             logger.error("cannot sign a tree head", metadata: ["accord.error": "\(error)"])
             return nil
@@ -134,7 +139,7 @@ public final class NodeEngine: Sendable {
     /// Signs a tree head of the log as it is now (at shutdown, and for `accord audit`).
     @discardableResult
     public func signTreeHead() async throws -> SignedTreeHead {
-        try await auditLog.signTreeHead(now: AuditTimestamp(clock()))
+        try await treeHeadSigning.run { [auditLog, clock] in try await auditLog.signTreeHead(now: AuditTimestamp(clock())) }
     }
 
     /// Parses a label, from the cache when this text was parsed before (at most 4,096 kept).

@@ -40,12 +40,11 @@ public struct SignedCompromiseReport: Sendable, Equatable {
 
     /// Reads and verifies a report a holder's node sent.
     init(_ statement: SignedStatement, directory: KeyDirectory) throws(NodeError) {
-        try self.init(stored: statement)
+        try self.init(unverified: statement)
         try statement.verify(directory: directory, at: report.reported)
     }
 
-    /// Reads a report this node verified when it took it (kept in its inbox), without verifying it again.
-    init(stored statement: SignedStatement) throws(NodeError) {
+    private init(unverified statement: SignedStatement) throws(NodeError) {
         guard statement.kind == .compromise else { throw NodeError(.malformed, "a \(statement.kind.rawValue) statement is not a compromise report") }
         let body: Body
         do { body = try JSONDecoder().decode(Body.self, from: Data(statement.body)) } catch {
