@@ -37,6 +37,8 @@ public enum APIApplication {
                 }
             }
             let outcomes: [[RecipientOutcome]]
+            let start = ContinuousClock.now
+            defer { metrics.releaseDuration.record(ContinuousClock.now - start) }
             do {
                 outcomes = try await engine.release(
                     [ReleaseSubmission(objectID: submission.objectID, label: submission.label, object: Array(submission.object.utf8),

@@ -22,7 +22,9 @@ public enum FederationApplication {
             do { transmission = try Transmission(encoded: Array(buffer: body)) } catch let error as NodeError {
                 throw HTTPError(.badRequest, message: error.message)
             }
+            let start = ContinuousClock.now
             let results = await engine.receive(transmission)
+            metrics.receiveDuration.record(ContinuousClock.now - start)
             for result in results {
                 if case .refused = result { metrics.envelopesRefused.increment() } else { metrics.envelopesReceived.increment() }
             }

@@ -30,6 +30,7 @@ public struct OutboxWorker: Service {
     }
 
     private func loop(_ peer: PeerClient) async {
+        let sendDuration = metrics.deliverySend(to: peer.party)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 // Round after round until nothing is due (each round's receipts recorded while the next is on the wire).
@@ -39,7 +40,11 @@ public struct OutboxWorker: Service {
                     for refusal in report.refused {
                         logger.warning("peer refused an envelope", metadata: ["accord.peer": "\(peer.party)", "accord.detail": "\(refusal)"])
                     }
-                }) { try await peer.send($0) }
+                }) { transmission in
+                    let start = ContinuousClock.now
+                    defer { sendDuration.record(ContinuousClock.now - start) }
+                    return try await peer.send(transmission)
+                }
             } catch {
                 metrics.deliveryFailures.increment()
                 logger.info("delivery round failed; will retry", metadata: ["accord.peer": "\(peer.party)", "accord.error": "\(error)"])
