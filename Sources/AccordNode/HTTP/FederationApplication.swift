@@ -26,7 +26,11 @@ public enum FederationApplication {
             let results = await engine.receive(transmission)
             metrics.receiveDuration.record(ContinuousClock.now - start)
             for result in results {
-                if case .refused = result { metrics.envelopesRefused.increment() } else { metrics.envelopesReceived.increment() }
+                switch result {
+                case .receipt: metrics.envelopesReceived.increment()
+                case .refused: metrics.envelopesRefused.increment()
+                case .statementReceipt: metrics.statementsReceived.increment()
+                }
             }
             return Response(
                 status: .ok, headers: [.contentType: "application/octet-stream"],

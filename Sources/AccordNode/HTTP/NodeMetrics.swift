@@ -8,6 +8,7 @@ public final class NodeMetrics: Sendable {
     let releasesDenied: Counter
     let envelopesReceived: Counter
     let envelopesRefused: Counter
+    let statementsReceived: Counter
     let envelopesDelivered: Counter
     let deliveryFailures: Counter
     /// How long taking one transmission from a peer takes (verify, decide again, hold, sign the receipts).
@@ -22,7 +23,8 @@ public final class NodeMetrics: Sendable {
         releases = Self.counter(registry, "accord_release_decisions", "Release decisions taken (one per recipient)")
         releasesDenied = Self.counter(registry, "accord_release_denied", "Release decisions that denied")
         envelopesReceived = Self.counter(registry, "accord_envelopes_received", "Envelopes held after verification")
-        envelopesRefused = Self.counter(registry, "accord_envelopes_refused", "Envelopes refused on arrival")
+        envelopesRefused = Self.counter(registry, "accord_envelopes_refused", "Envelopes and signed statements refused on arrival")
+        statementsReceived = Self.counter(registry, "accord_statements_received", "Signed statements (notes, compromise reports) held or held already")
         envelopesDelivered = Self.counter(registry, "accord_envelopes_delivered", "Envelopes acknowledged by their recipient")
         deliveryFailures = Self.counter(registry, "accord_delivery_failures", "Delivery rounds that failed (peer down, bad answer)")
         receiveDuration = Self.durations(registry, "accord_receive", "Time to take one transmission from a peer: verify, decide again, hold, sign the receipts")
