@@ -34,13 +34,29 @@ struct PostgresStoreTests {
         }
     }
 
-    /// Creates a database for one test, runs `body` with a migrated store on it, and drops it.
-    private func withScratchDatabase(_ body: @Sendable (PostgresStore) async throws -> Void) async throws {
+    @Test("under a collation other than C, the inbox's compromise reports are read through their partial index, not a scan")
+    func compromiseReportsUseTheirIndex() async throws {
+        try await withScratchDatabase(options: "TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'") { store in
+            try await store.commit(StepWrite(inbox: (0..<5_000).map { inbox("envelope-\($0)") }))
+            try await store.commit(StepWrite(inbox: (0..<3).map { inbox("compromise-\($0)") }))
+            try await store.client.query("ANALYZE inbox")
+            var plan: [String] = []
+            for try await line in try await store.client.query(
+                "EXPLAIN SELECT envelope_id FROM inbox WHERE starts_with(envelope_id, \("compromise-"))").decode(String.self) {
+                plan.append(line)
+            }
+            #expect(plan.contains { $0.contains("inbox_compromise_reports") }, "\(plan)")
+            #expect(try await store.inboxEnvelopes(idPrefix: "compromise-").map(\.id) == ["compromise-0", "compromise-1", "compromise-2"])
+        }
+    }
+
+    /// Creates a database for one test (`options` after `CREATE DATABASE name`), runs `body` with a migrated store on it, and drops it.
+    private func withScratchDatabase(options: String = "", _ body: @Sendable (PostgresStore) async throws -> Void) async throws {
         let url = try #require(postgresTestURL)
         let name = "accord_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         // Identifiers cannot be bound; `name` is generated here from hex digits only.
         try await PostgresStore.withStore(url: url) { admin in
-            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) \(options)"))
         }
         var components = try #require(URLComponents(string: url))
         components.path = "/" + name
