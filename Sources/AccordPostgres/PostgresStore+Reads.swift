@@ -88,30 +88,26 @@ extension PostgresStore {
     }
 
     public func inboxEnvelope(id: String) async throws -> InboxEnvelope? {
-        try await rows("reading the inbox", """
-            SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = \(id)
-            """) { row in
-            InboxEnvelope(
-                id: try row[0].decode(String.self), sender: try StoredValue.party(row[1].decode(String.self), "inbox envelope \(id)"),
-                received: StoredValue.date(microseconds: try row[2].decode(Int64.self)), bytes: try row[3].decode(Data.self))
-        }.first
+        try await rows("reading the inbox", "SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = \(id)",
+                       Self.inboxEnvelope).first
     }
 
     public func inboxEnvelopes(idPrefix: String) async throws -> [InboxEnvelope] {
         // starts_with, not a range: the database's collation need not order text as bytes. Compromise reports
         // have a partial index (migration 4), which the planner uses for that prefix.
-        guard !idPrefix.isEmpty, idPrefix.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw StoreError(.invalid, "an inbox id prefix must be printable ASCII and not empty, got '\(idPrefix)'")
-        }
+        _ = try StoredValue.inboxPrefix(idPrefix)
         return try await rows("reading the inbox", """
             SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE starts_with(envelope_id, \(idPrefix))
             ORDER BY envelope_id COLLATE "C"
-            """) { row in
-            let id = try row[0].decode(String.self)
-            return InboxEnvelope(
-                id: id, sender: try StoredValue.party(row[1].decode(String.self), "inbox envelope \(id)"),
-                received: StoredValue.date(microseconds: try row[2].decode(Int64.self)), bytes: try row[3].decode(Data.self))
-        }
+            """, Self.inboxEnvelope)
+    }
+
+    /// An inbox row: `envelope_id, sender, received_us, bytes`.
+    static func inboxEnvelope(_ row: PostgresRandomAccessRow) throws -> InboxEnvelope {
+        let id = try row[0].decode(String.self)
+        return InboxEnvelope(
+            id: id, sender: try StoredValue.party(row[1].decode(String.self), "inbox envelope \(id)"),
+            received: StoredValue.date(microseconds: try row[2].decode(Int64.self)), bytes: try row[3].decode(Data.self))
     }
 
     public func holding(id: String) async throws -> Holding.Snapshot? {

@@ -98,31 +98,28 @@ extension SQLiteStore {
     public func inboxEnvelope(id: String) async throws -> InboxEnvelope? {
         try await read("reading the inbox") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT envelope_id, sender, received_us, bytes FROM inbox WHERE envelope_id = ?"),
-                             arguments: [id]).map { row in
-                InboxEnvelope(
-                    id: try row.decode(atIndex: 0), sender: try StoredValue.party(row.decode(atIndex: 1), "inbox envelope \(id)"),
-                    received: StoredValue.date(microseconds: try row.decode(atIndex: 2)), bytes: try row.decode(atIndex: 3))
-            }
+                             arguments: [id]).map(Self.inboxEnvelope)
         }
+    }
+
+    /// An inbox row: `envelope_id, sender, received_us, bytes`.
+    static func inboxEnvelope(_ row: Row) throws -> InboxEnvelope {
+        let id: String = try row.decode(atIndex: 0)
+        return InboxEnvelope(
+            id: id, sender: try StoredValue.party(row.decode(atIndex: 1), "inbox envelope \(id)"),
+            received: StoredValue.date(microseconds: try row.decode(atIndex: 2)), bytes: try row.decode(atIndex: 3))
     }
 
     public func inboxEnvelopes(idPrefix: String) async throws -> [InboxEnvelope] {
         // A range of the primary key (text compares as bytes): from the prefix up to the prefix with its last byte one
         // higher, exactly the ids that start with it — for an ASCII prefix, whose successor is ASCII too.
-        guard let last = idPrefix.utf8.last, idPrefix.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw StoreError(.invalid, "an inbox id prefix must be printable ASCII and not empty, got '\(idPrefix)'")
-        }
-        let bound = String(decoding: idPrefix.utf8.dropLast() + [last + 1], as: UTF8.self)
+        let bytes = try StoredValue.inboxPrefix(idPrefix)
+        let bound = String(decoding: bytes.dropLast() + [bytes.last! + 1], as: UTF8.self)
         return try await read("reading the inbox") { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT envelope_id, sender, received_us, bytes FROM inbox
                 WHERE envelope_id >= ? AND envelope_id < ? ORDER BY envelope_id
-                """), arguments: [idPrefix, bound]).map { row in
-                let id: String = try row.decode(atIndex: 0)
-                return InboxEnvelope(
-                    id: id, sender: try StoredValue.party(row.decode(atIndex: 1), "inbox envelope \(id)"),
-                    received: StoredValue.date(microseconds: try row.decode(atIndex: 2)), bytes: try row.decode(atIndex: 3))
-            }
+                """), arguments: [idPrefix, bound]).map(Self.inboxEnvelope)
         }
     }
 

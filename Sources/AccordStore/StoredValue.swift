@@ -17,6 +17,15 @@ public enum StoredValue {
         Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
     }
 
+    /// An inbox id prefix both backends can read by (``NodeStore/inboxEnvelopes(idPrefix:)``), as its UTF-8 bytes.
+    /// - Throws: ``StoreError/Code/invalid`` unless it is printable ASCII and not empty.
+    public static func inboxPrefix(_ prefix: String) throws(StoreError) -> String.UTF8View {
+        guard !prefix.isEmpty, prefix.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            throw StoreError(.invalid, "an inbox id prefix must be printable ASCII and not empty, got '\(prefix)'")
+        }
+        return prefix.utf8
+    }
+
     /// A party code read from a column.
     /// - Throws: ``StoreError/Code/corrupt`` naming `what` if it is not a party code.
     public static func party(_ text: String, _ what: @autoclosure () -> String) throws(StoreError) -> PartyCode {
