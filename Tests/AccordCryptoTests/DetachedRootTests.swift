@@ -35,7 +35,7 @@ import Testing
             let parts = try Envelope.parts(ofEncoded: detached)
             #expect(parts.header == envelope.header && parts.rootDigest == digest)
             #expect(try Envelope.parts(ofEncoded: full).rootDigest == nil)
-            #expect(try Envelope.rootDigest(ofEncoded: detached) == digest && Envelope.rootDigest(ofEncoded: full) == nil)
+            #expect(try Envelope.namedRoots(ofEncoded: detached).batch == [digest] && Envelope.namedRoots(ofEncoded: full).batch.isEmpty)
             #expect(try Envelope.header(ofEncoded: detached) == envelope.header)
         }
     }
@@ -63,9 +63,9 @@ import Testing
         }
         let digestEnd = detached.count - 4 - batch.envelopes[0].ciphertext.count
         for length in 0..<digestEnd {
-            #expect(errorCode { _ = try Envelope.rootDigest(ofEncoded: detached.prefix(length)) } != nil)
+            #expect(errorCode { _ = try Envelope.namedRoots(ofEncoded: detached.prefix(length)) } != nil)
         }
-        #expect(try Envelope.rootDigest(ofEncoded: detached.prefix(digestEnd)) == batch.root.digest)
+        #expect(try Envelope.namedRoots(ofEncoded: detached.prefix(digestEnd)).batch == [batch.root.digest])
     }
 
     @Test func detachedReceiptsNameTheirRootAndVerifyWithIt() throws {

@@ -159,8 +159,11 @@ import Testing
         bytes[0] = 3
         #expect(errorCode { _ = try Envelope(encoded: bytes) } == .wrongStructure)
         var version = batch.envelopes[0].encoded
-        version[1 + Int(version[0])] = 3
+        version[1 + Int(version[0])] = 4
         #expect(errorCode { _ = try Envelope(encoded: version) } == .unsupportedVersion)
+        // Version 3 is only for a relayed envelope whose attachment is detached.
+        version[1 + Int(version[0])] = 3
+        #expect(errorCode { _ = try Envelope(encoded: version) } == .wrongStructure)
     }
 
     @Test func emptyOrOversizedDraftsAreRefused() throws {

@@ -30,7 +30,7 @@ struct DetachedRootDeliveryTests {
         let oldNode: @Sendable (Transmission) async throws -> PeerAnswer = { transmission in
             guard transmission.roots.isEmpty else {
                 versionThree.withLock { $0 += 1 }
-                throw NodeError(.refused, "JP answered HTTP 400: \(Transmission.versionThreeRefusal)")
+                throw NodeError(.refused, "JP answered HTTP 400: \(Transmission.olderVersionRefusals[0])")
             }
             for envelope in transmission.envelopes { #expect(try Envelope.parts(ofEncoded: envelope).rootDigest == nil) }
             return await jp.receive(transmission)
@@ -51,6 +51,43 @@ struct DetachedRootDeliveryTests {
         await #expect(throws: NodeError.self) { _ = try await kr.deliver(to: PartyCode("JP")!) { _ in throw other } }
         federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
         #expect(try await federation.deliver("KR", "JP").deliveredIDs == third)
+    }
+
+    @Test("a relayed envelope goes as version 3 with the originator's and consent roots beside it; a peer that reads up to version 3 gets it self-contained")
+    func relayedToAPeerThatReadsVersionThree() async throws {
+        let federation = try await Federation(at: "2015-06-01T00:00:00Z")
+        let jp = federation.nodes["JP"]!, us = federation.nodes["US"]!
+        _ = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: "r1", label: "KR//II//REL TO JP,US//TOPIC nk-missile", object: Array("{}".utf8), recipients: [JP]),
+             ReleaseSubmission(objectID: "r2", label: "KR//II//REL TO JP,US//TOPIC nk-missile", object: Array("{}".utf8), recipients: [JP])],
+            by: federation.user("KR", clearance: "I", topics: ["nk-missile"]))
+        #expect(try await federation.deliver("KR", "US").delivered == 2)
+        let seen = Mutex<[UInt8]>([])
+        // What a node that reads up to version 3 does: HTTP 400 to version 4, and no version-3 envelopes otherwise.
+        let versionThreeNode: @Sendable (Transmission) async throws -> PeerAnswer = { transmission in
+            seen.withLock { $0.append(transmission.version) }
+            guard transmission.consentRoots.isEmpty else {
+                throw NodeError(.refused, "JP answered HTTP 400: \(Transmission.olderVersionRefusals[1])")
+            }
+            for envelope in transmission.envelopes {
+                #expect(envelope[1 + Int(envelope[0])] == Envelope.version)
+            }
+            return await jp.receive(transmission)
+        }
+        // The US writes both relayed envelopes as version 3: the round goes as transmission version 4 first, each root once.
+        let sent = Mutex<Transmission?>(nil)
+        _ = try? await us.deliver(to: JP) { transmission in
+            sent.withLock { $0 = transmission }
+            throw NodeError(.store, "JP is down")
+        }
+        let first = try #require(sent.withLock { $0 })
+        #expect(first.version == 4 && first.roots.count == 2 && first.consentRoots.count == 1)
+        #expect(first.envelopes.allSatisfy { $0[1 + Int($0[0])] == Envelope.relayDetachedVersion })
+        federation.clock.set(Instant.parse("2015-06-01T00:01:00Z")!)
+        let report = try await us.deliver(to: JP, send: versionThreeNode)
+        #expect(report.delivered == 2, "\(report)")
+        #expect(seen.withLock { $0 } == [4, 1])
+        #expect(try await federation.stores["JP"]!.holdings(holder: JP).count == 2)
     }
 
     @Test("an outbox row written before detached envelopes goes in the same round as detached ones")

@@ -111,6 +111,7 @@ struct NodeEngineTests {
         #expect(try await federation.deliver("KR", "US").delivered == 1)
         let usHeld = try await federation.stores["US"]!.holdings(holder: PartyCode("US")!)
         #expect(usHeld.first?.localLevel == "SECRET")
+        let pending = try await federation.stores["US"]!.pendingOutbox(sender: PartyCode("US")!, recipient: PartyCode("JP")!, limit: 10)
         let relay = try await federation.deliver("US", "JP")
         #expect(relay.delivered == 1, "\(relay)")
         let jpHeld = try await federation.stores["JP"]!.holdings(holder: PartyCode("JP")!)
@@ -119,6 +120,18 @@ struct NodeEngineTests {
         #expect(jpHeld.first?.label.hasPrefix("KR//II") == true)
         #expect(jpHeld.first?.localLevel == "GOKUHI")
         #expect(jpHeld.first?.agreements == ["tisa-2014", "us-kr-1987", "us-jp-2007"])
+        // JP holds the relayed envelope as received, version 3, and every root it names once (the US's batch root, KR's
+        // batch root and KR's consent root): with them, an auditor re-reads it whole, both signed headers included.
+        let jp = federation.stores["JP"]!
+        let id = try #require(pending.first?.id)
+        let held = try #require(try await jp.inboxEnvelope(id: id)).bytes
+        #expect(held[1 + Int(held[0])] == Envelope.relayDetachedVersion)
+        let named = try Envelope.namedRoots(ofEncoded: held)
+        #expect(named.batch.count == 2 && named.consent.count == 1)
+        let stored = try await jp.signedRoots((named.batch + named.consent).map { Data($0) })
+        let roots = try DetachedRoots(encodedBatch: named.batch.map { Array(stored[Data($0)]!) }, encodedConsent: named.consent.map { Array(stored[Data($0)]!) })
+        let envelope = try Envelope(encoded: held, detachedRoots: roots)
+        #expect(envelope.header.relay?.originatorHeader.originator == "KR" && envelope.header.sender == "US")
     }
 
     @Test("a replayed transmission is acknowledged again and held once")

@@ -80,6 +80,25 @@ struct WireFormatTests {
         #expect(receipt == [0x09])
     }
 
+    @Test("transmission version 4 vector: a fifth list of consent roots")
+    func transmissionV4Vector() throws {
+        let transmission = Transmission(announcements: [], envelopes: [[0x01]], roots: [[0xF0]], consentRoots: [[0xC0, 0xC1]])
+        let expected = "13" + hex(Array("accord.transmission".utf8)) + "04"
+            + "00000000" + "00000001" + "00000001" + "01" + "00000000" + "00000001" + "00000001" + "f0" + "00000001" + "00000002" + "c0c1"
+        #expect(hex(transmission.encoded) == expected)
+        #expect(try Transmission(encoded: transmission.encoded) == transmission)
+        #expect(transmission.acceptsDetachedReceipts)
+        // Version 4 without consent roots, or without roots, is not the canonical form of anything.
+        let header = [UInt8(19)] + Array("accord.transmission".utf8) + [4]
+        #expect(throws: NodeError.self) { try Transmission(encoded: header + [UInt8](repeating: 0, count: 20)) }
+        let noConsentRoots = header + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0, 0, 0, 1, 0, 0, 0, 1, 0xF0] + [0, 0, 0, 0]
+        #expect(throws: NodeError.self) { try Transmission(encoded: noConsentRoots) }
+        // Every truncation is refused.
+        for length in 0..<transmission.encoded.count {
+            #expect(throws: NodeError.self) { try Transmission(encoded: Array(transmission.encoded.prefix(length))) }
+        }
+    }
+
     @Test("every truncation, trailing byte and random input is a typed error, never a crash")
     func hostileInput() {
         let valid = Transmission(announcements: [[1, 2, 3]], envelopes: [[4, 5]]).encoded

@@ -29,3 +29,21 @@ extension SignedMerkleRoot {
         return root
     }
 }
+
+/// The signed roots that came beside detached envelopes, indexed by digest: the batch roots (a transmission's
+/// `roots`: the sender's, and in version-3 envelopes the originators'), and the consent roots that version-3
+/// envelopes' relay attachments name (its `consent roots`).
+public struct DetachedRoots: Sendable {
+    public var batch: [[UInt8]: SignedBatchRoot]
+    public var consent: [[UInt8]: ConsentRoot]
+
+    public init(batch: [[UInt8]: SignedBatchRoot] = [:], consent: [[UInt8]: ConsentRoot] = [:]) {
+        self.batch = batch
+        self.consent = consent
+    }
+
+    /// Parses both lists whole (``SignedMerkleRoot/index(encoded:)``).
+    public init(encodedBatch batch: [[UInt8]], encodedConsent consent: [[UInt8]]) throws {
+        self.init(batch: try SignedBatchRoot.index(encoded: batch), consent: try ConsentRoot.index(encoded: consent))
+    }
+}

@@ -168,8 +168,28 @@ public struct Consent: Sendable {
         }
     }
 
+    /// The detached form of a batch-signed consent (version 2): ``toBeSigned`` and the inclusion proof,
+    /// without the signed root, which is named by digest beside it (a relay attachment of a version-3
+    /// envelope, `docs/envelope.md`). Nil for a consent signed alone, which has no root to leave out.
+    var detachedEncoding: (bytes: [UInt8], root: ConsentRoot)? {
+        guard case .batch(let proof, let root) = authentication else { return nil }
+        var writer = ByteWriter(capacity: 320 + 32 * proof.path.count)
+        writer.fixed(toBeSigned)
+        proof.write(to: &writer)
+        return (writer.bytes, root)
+    }
+
     /// Parses a consent (its signature is checked by ``verify(directory:)``).
     public init<D: DataProtocol>(encoded data: D) throws {
+        try self.init(reading: data, detachedRoot: nil)
+    }
+
+    /// Parses the detached form of a batch-signed consent (``detachedEncoding``) with the root it was detached from.
+    init<D: DataProtocol>(detached data: D, root: ConsentRoot) throws {
+        try self.init(reading: data, detachedRoot: root)
+    }
+
+    private init<D: DataProtocol>(reading data: D, detachedRoot: ConsentRoot?) throws {
         var reader = ByteReader(data, context: "consent")
         try reader.expectTag(Self.tag)
         let version = try reader.u8("version")
@@ -198,10 +218,13 @@ public struct Consent: Sendable {
             throw AccordCryptoError(.malformed, "consent: unknown scope kind \(other)")
         }
         if version == 1 {
+            guard detachedRoot == nil else {
+                throw AccordCryptoError(.wrongStructure, "consent: a consent signed alone has no detached form")
+            }
             authentication = .signature(try HybridSignature(bytes: try reader.fixed(HybridSignature.size, "signature")))
         } else {
             let proof = try BatchProof.read(from: &reader)
-            authentication = .batch(proof: proof, root: try ConsentRoot.read(from: &reader))
+            authentication = .batch(proof: proof, root: try detachedRoot ?? ConsentRoot.read(from: &reader))
         }
         try reader.finish()
     }

@@ -8,6 +8,9 @@ public struct Envelope: Sendable, Equatable {
     public static let version: UInt8 = 1
     /// The version whose signed root is named by digest and carried apart (``detachedEncoding(rootDigest:)``).
     public static let detachedVersion: UInt8 = 2
+    /// The detached version of a relayed envelope: as version 2, and the header's relay attachment names the
+    /// originator's root and its consent's root by digest too (``EnvelopeHeader`` detached form).
+    public static let relayDetachedVersion: UInt8 = 3
 
     /// The parsed header.
     public let header: EnvelopeHeader
@@ -21,6 +24,8 @@ public struct Envelope: Sendable, Equatable {
     public let ciphertext: [UInt8]
     /// The digest the envelope named its root by, when it was read in the detached form (version 2).
     public private(set) var rootDigest: [UInt8]?
+    /// The digests the relay attachment named its two roots by, when it was read in version 3.
+    public private(set) var relayRootDigests: RelayRootDigests?
 
     init(header: EnvelopeHeader, headerBytes: [UInt8], proof: BatchProof, root: SignedBatchRoot, ciphertext: [UInt8]) {
         self.header = header
@@ -53,11 +58,16 @@ public struct Envelope: Sendable, Equatable {
     /// The detached form, version 2: the signed root (≈ 3.4 KB, the same for every envelope of the batch)
     /// is named by its digest, `rootDigest` = ``SignedMerkleRoot/digest``, and travels and is stored once
     /// per batch beside the envelopes. The caller passes the digest it computed once for the batch.
+    /// A relayed envelope whose relay attachment can be detached (its consent is batch-signed) is written as
+    /// version 3: its header in the detached form too, naming the originator's root and consent root
+    /// (``RelayAttachment/detachedRoots``, which go beside it as well).
     public func detachedEncoding(rootDigest: [UInt8]) -> [UInt8] {
         precondition(rootDigest.count == 32, "a root digest is 32 bytes")
+        let detachedHeader = header.relay == nil ? nil : header.detachedEncoded
+        let headerBytes = detachedHeader ?? self.headerBytes
         var writer = ByteWriter(capacity: headerBytes.count + ciphertext.count + 64 + 33 * proof.path.count)
         writer.tag(Self.tag)
-        writer.u8(Self.detachedVersion)
+        writer.u8(detachedHeader == nil ? Self.detachedVersion : Self.relayDetachedVersion)
         writer.bytes(headerBytes)
         proof.write(to: &writer)
         writer.fixed(rootDigest)
@@ -65,48 +75,71 @@ public struct Envelope: Sendable, Equatable {
         return writer.bytes
     }
 
-    /// The header of encoded envelope bytes (either version), read with the same bounds as
-    /// ``init(encoded:roots:)`` but without parsing the ciphertext, and the digest of the root a
+    /// The header of encoded envelope bytes (any version), read with the same bounds as
+    /// ``init(encoded:detachedRoots:)`` but without parsing the ciphertext, and the digest of the root a
     /// detached envelope names (nil for version 1, whose root is inside): enough to match a receipt
-    /// against what was sent, and to find the roots a stored envelope needs.
-    public static func parts<D: DataProtocol>(ofEncoded data: D) throws -> (header: EnvelopeHeader, rootDigest: [UInt8]?) {
+    /// against what was sent. A version-3 header needs the roots its relay attachment names.
+    public static func parts<D: DataProtocol>(
+        ofEncoded data: D, detachedRoots: DetachedRoots = DetachedRoots()
+    ) throws -> (header: EnvelopeHeader, rootDigest: [UInt8]?) {
         var reader = try reader(for: data)
         let version = try readVersion(&reader)
-        let header = try readHeader(&reader).header
-        guard version == detachedVersion else { return (header, nil) }
+        let header = try readHeader(&reader, version: version, roots: detachedRoots).header
+        guard version != Self.version else { return (header, nil) }
         _ = try BatchProof.read(from: &reader)
         return (header, try reader.fixed(32, "root digest"))
     }
 
-    /// The digest of the root a detached envelope names (nil for version 1), without parsing its header:
-    /// for the node's own outbox bytes (a header that does not parse is not noticed here; anything that
-    /// uses the envelope parses it).
-    public static func rootDigest<D: DataProtocol>(ofEncoded data: D) throws -> [UInt8]? {
+    /// The digests of the signed roots encoded envelope bytes name, to send and store beside them: none for
+    /// version 1; the batch root for version 2; for version 3 also the originator's batch root and the consent
+    /// root of its relay attachment. For the node's own outbox bytes: the header is parsed only as far as
+    /// finding the digests (a header that does not parse otherwise is not noticed here; anything that uses
+    /// the envelope parses it).
+    public static func namedRoots<D: DataProtocol>(ofEncoded data: D) throws -> (batch: [[UInt8]], consent: [[UInt8]]) {
         var reader = try reader(for: data)
-        guard try readVersion(&reader) == detachedVersion else { return nil }
-        try reader.skipBytes("header", max: Limits.maxBlob * 2)
+        let version = try readVersion(&reader)
+        guard version != Self.version else { return ([], []) }
+        var relay: RelayRootDigests?
+        if version == relayDetachedVersion {
+            let headerBytes = try reader.bytes("header", max: Limits.maxBlob * 2)
+            var headerReader = ByteReader(headerBytes, context: "envelope header")
+            relay = try EnvelopeHeader.detachedRelayDigests(from: &headerReader)
+            try headerReader.finish()
+        } else {
+            try reader.skipBytes("header", max: Limits.maxBlob * 2)
+        }
         _ = try BatchProof.read(from: &reader)
-        return try reader.fixed(32, "root digest")
+        let digest = try reader.fixed(32, "root digest")
+        guard let relay else { return ([digest], []) }
+        return (digest == relay.root ? [digest] : [digest, relay.root], [relay.consentRoot])
     }
 
-    /// The header of encoded envelope bytes (either version); see ``parts(ofEncoded:)``.
-    public static func header<D: DataProtocol>(ofEncoded data: D) throws -> EnvelopeHeader {
+    /// The header of encoded envelope bytes (any version); see ``parts(ofEncoded:detachedRoots:)``.
+    public static func header<D: DataProtocol>(ofEncoded data: D, detachedRoots: DetachedRoots = DetachedRoots()) throws -> EnvelopeHeader {
         var reader = try reader(for: data)
-        _ = try readVersion(&reader)
-        return try readHeader(&reader).header
+        let version = try readVersion(&reader)
+        return try readHeader(&reader, version: version, roots: detachedRoots).header
     }
 
-    /// Parses an envelope of either version with bounds: at most 16 MiB, exact lengths, no trailing bytes.
-    /// A detached envelope's root is looked up in `roots` (``SignedMerkleRoot/index(encoded:)``);
-    /// missing: ``AccordCryptoError/Code/unknownRoot``.
-    public init<D: DataProtocol>(encoded data: D, roots: [[UInt8]: SignedBatchRoot] = [:]) throws {
+    /// Parses an envelope of any version with bounds: at most 16 MiB, exact lengths, no trailing bytes.
+    /// A detached envelope's root is looked up in `roots` (``SignedMerkleRoot/index(encoded:)``), and a version-3
+    /// envelope's relay roots in `roots` and `consentRoots`; missing: ``AccordCryptoError/Code/unknownRoot``.
+    public init<D: DataProtocol>(
+        encoded data: D, roots: [[UInt8]: SignedBatchRoot] = [:], consentRoots: [[UInt8]: ConsentRoot] = [:]
+    ) throws {
+        try self.init(encoded: data, detachedRoots: DetachedRoots(batch: roots, consent: consentRoots))
+    }
+
+    /// ``init(encoded:roots:consentRoots:)`` with the roots already together.
+    public init<D: DataProtocol>(encoded data: D, detachedRoots roots: DetachedRoots) throws {
         var reader = try Self.reader(for: data)
         let version = try Self.readVersion(&reader)
-        (header, headerBytes) = try Self.readHeader(&reader)
+        (header, headerBytes) = try Self.readHeader(&reader, version: version, roots: roots)
+        relayRootDigests = version == Self.relayDetachedVersion ? header.relay?.detachedDigests : nil
         proof = try BatchProof.read(from: &reader)
-        if version == Self.detachedVersion {
+        if version != Self.version {
             let digest = try reader.fixed(32, "root digest")
-            root = try SignedBatchRoot.resolve(digest, in: roots, for: "envelope \(header.id)")
+            root = try SignedBatchRoot.resolve(digest, in: roots.batch, for: "envelope \(header.id)")
             rootDigest = digest
         } else {
             root = try SignedBatchRoot.read(from: &reader)
@@ -129,17 +162,27 @@ public struct Envelope: Sendable, Equatable {
 
     private static func readVersion(_ reader: inout ByteReader) throws -> UInt8 {
         let found = try reader.u8("version")
-        guard found == version || found == detachedVersion else {
-            throw AccordCryptoError(.unsupportedVersion, "envelope: version \(found) is not supported (expected 1 or 2)")
+        guard (version...relayDetachedVersion).contains(found) else {
+            throw AccordCryptoError(.unsupportedVersion, "envelope: version \(found) is not supported (expected 1, 2 or 3)")
         }
         return found
     }
 
-    private static func readHeader(_ reader: inout ByteReader) throws -> (header: EnvelopeHeader, bytes: [UInt8]) {
+    /// Reads the header field and returns the header with its canonical bytes. A version-3 header is in the
+    /// detached form: its relay attachment's roots are resolved from `roots` and the canonical bytes (what the
+    /// proof and the AEAD cover) are written again from the parsed header.
+    private static func readHeader(
+        _ reader: inout ByteReader, version: UInt8, roots: DetachedRoots
+    ) throws -> (header: EnvelopeHeader, bytes: [UInt8]) {
         let bytes = try reader.bytes("header", max: Limits.maxBlob * 2)
         var headerReader = ByteReader(bytes, context: "envelope header")
-        let header = try EnvelopeHeader.read(from: &headerReader, allowRelay: true)
+        let detached = version == relayDetachedVersion
+        let header = try EnvelopeHeader.read(from: &headerReader, allowRelay: true, detachedRoots: detached ? roots : nil)
         try headerReader.finish()
-        return (header, bytes)
+        guard detached else { return (header, bytes) }
+        guard header.relay?.detachedDigests != nil else {
+            throw AccordCryptoError(.wrongStructure, "envelope \(header.id): version 3 is for a relayed envelope whose attachment is detached")
+        }
+        return (header, header.encoded)
     }
 }

@@ -37,7 +37,7 @@ public struct EnvelopeHeader: Sendable, Equatable {
     /// HMAC binding the two labels to the epoch (see ``EpochKeys/labelBinding(envelopeID:originatorLabel:recipientLabel:)``).
     public let labelBinding: [UInt8]
     /// For relayed envelopes: the originator's signed header and consent.
-    public let relay: RelayAttachment?
+    public private(set) var relay: RelayAttachment?
 
     init(
         id: EnvelopeID, originator: String, sender: String, recipient: String, agreementID: String,
@@ -71,7 +71,31 @@ public struct EnvelopeHeader: Sendable, Equatable {
         return writer.bytes
     }
 
-    func write(to writer: inout ByteWriter) {
+    /// The detached form (`docs/envelope.md`, "Relayed envelopes, detached"): the relay attachment names the
+    /// originator's root and its consent's root by digest. Nil when there is no attachment that can be detached.
+    var detachedEncoded: [UInt8]? {
+        guard relay?.detachedDigests != nil else { return nil }
+        var writer = ByteWriter(capacity: 1024 + originatorLabel.utf8.count + recipientLabel.utf8.count)
+        write(to: &writer, detachingRelay: true)
+        return writer.bytes
+    }
+
+    func write(to writer: inout ByteWriter, detachingRelay: Bool = false) {
+        writeFields(to: &writer)
+        if let relay {
+            if detachingRelay {
+                writer.u8(2)
+                precondition(relay.writeDetached(to: &writer), "the relay attachment has a detached form")
+            } else {
+                writer.u8(1)
+                relay.write(to: &writer)
+            }
+        } else {
+            writer.u8(0)
+        }
+    }
+
+    private func writeFields(to writer: inout ByteWriter) {
         writer.tag(Self.tag)
         writer.u8(Self.version)
         writer.fixed(id.bytes)
@@ -88,12 +112,6 @@ public struct EnvelopeHeader: Sendable, Equatable {
         writer.fixed(nonce)
         writer.fixed(payloadDigest)
         writer.fixed(labelBinding)
-        if let relay {
-            writer.u8(1)
-            relay.write(to: &writer)
-        } else {
-            writer.u8(0)
-        }
     }
 
     /// Parses canonical header bytes. An embedded (originator) header may not itself be relayed.
@@ -103,7 +121,42 @@ public struct EnvelopeHeader: Sendable, Equatable {
         try reader.finish()
     }
 
-    static func read(from reader: inout ByteReader, allowRelay: Bool) throws -> EnvelopeHeader {
+    /// Reads a header. The relay flag is 0 (none) or 1 (the attachment, canonical); 2 (the attachment, detached) is
+    /// read only with `detachedRoots`, which resolve the roots it names: only a version-3 envelope's header has it.
+    static func read(from reader: inout ByteReader, allowRelay: Bool, detachedRoots: DetachedRoots? = nil) throws -> EnvelopeHeader {
+        var header = try readFields(from: &reader)
+        switch try reader.u8("relay flag") {
+        case 0: return header
+        case 1:
+            try Self.requireRelay(allowed: allowRelay, reader)
+            header.relay = try RelayAttachment.read(from: &reader)
+        case 2:
+            try Self.requireRelay(allowed: allowRelay, reader)
+            guard let detachedRoots else {
+                throw AccordCryptoError(.malformed, "\(reader.context): a detached relay attachment belongs in a version-3 envelope only")
+            }
+            header.relay = try RelayAttachment.readDetached(from: &reader, roots: detachedRoots)
+        case let other:
+            throw AccordCryptoError(.malformed, "\(reader.context): relay flag is \(other), expected 0 or 1 (2 in a version-3 envelope)")
+        }
+        return header
+    }
+
+    /// The digests a detached header's relay attachment names (nil when it has none in the detached form), unresolved.
+    static func detachedRelayDigests(from reader: inout ByteReader) throws -> RelayRootDigests? {
+        _ = try readFields(from: &reader)
+        guard try reader.u8("relay flag") == 2 else { return nil }
+        return try RelayAttachment.readDetachedDigests(from: &reader)
+    }
+
+    private static func requireRelay(allowed: Bool, _ reader: ByteReader) throws {
+        guard allowed else {
+            throw AccordCryptoError(.malformed, "\(reader.context): an embedded originator header cannot itself be relayed")
+        }
+    }
+
+    /// Every field but the relay attachment (left nil).
+    private static func readFields(from reader: inout ByteReader) throws -> EnvelopeHeader {
         try reader.expectTag(tag)
         try reader.expectVersion(version)
         let id: EnvelopeID = try reader.identifier("envelope id")
@@ -120,17 +173,10 @@ public struct EnvelopeHeader: Sendable, Equatable {
         let nonce = try reader.fixed(12, "nonce")
         let payloadDigest = try reader.fixed(32, "payload digest")
         let labelBinding = try reader.fixed(32, "label binding")
-        var relay: RelayAttachment?
-        if try reader.bool("relay flag") {
-            guard allowRelay else {
-                throw AccordCryptoError(.malformed, "\(reader.context): an embedded originator header cannot itself be relayed")
-            }
-            relay = try RelayAttachment.read(from: &reader)
-        }
         return EnvelopeHeader(
             id: id, originator: originator, sender: sender, recipient: recipient, agreementID: agreementID,
             originatorLabel: originatorLabel, recipientLabel: recipientLabel, purpose: purpose, createdAt: createdAt,
             senderKeyID: senderKeyID, epochID: epochID, nonce: nonce, payloadDigest: payloadDigest,
-            labelBinding: labelBinding, relay: relay)
+            labelBinding: labelBinding, relay: nil)
     }
 }

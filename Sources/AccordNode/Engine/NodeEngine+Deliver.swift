@@ -27,6 +27,8 @@ extension NodeEngine {
         let answer: PeerAnswer
         let now: Date
         let retryNow: Date
+        /// The roots the round's version-3 envelopes name, to read their headers when their receipts come back.
+        let detachedRoots: DetachedRoots
     }
 
     /// Sends pending envelopes and statements to `peer`, oldest first, through `send`; records receipts (verified
@@ -115,23 +117,29 @@ extension NodeEngine {
         // Each row carries one envelope (with its epoch's announcement if it opened the epoch) or one
         // signed note; the sealer's current announcements go along too, for a peer that lost its epoch state.
         var frames: [Transmission] = []
-        var rowDigests: [Data?] = []
+        var rowDigests: [(batch: [Data], consent: [Data])] = []
         for row in due {
             let frame = try Transmission(encoded: Array(row.bytes))
             guard frame.envelopes.count + frame.statements.count == 1 else {
                 throw NodeError(.malformed, "outbox row \(row.id) holds \(frame.envelopes.count) envelopes and \(frame.statements.count) statements, not one")
             }
             frames.append(frame)
-            // A detached envelope names its batch's signed root by digest (rows written before detached envelopes carry
-            // theirs). Bytes that do not read as an envelope go as they are, for the peer to refuse, as before.
-            rowDigests.append(frame.envelopes.first.flatMap { try? Envelope.rootDigest(ofEncoded: $0) }.map { Data($0) })
+            // A detached envelope names its batch's signed root by digest, and a relayed one of version 3 the originator's
+            // root and consent root too (rows written before detached envelopes carry theirs). Bytes that do not read as an
+            // envelope go as they are, for the peer to refuse, as before.
+            let named = frame.envelopes.first.flatMap { try? Envelope.namedRoots(ofEncoded: $0) }
+            rowDigests.append((named?.batch.map { Data($0) } ?? [], named?.consent.map { Data($0) } ?? []))
         }
         // Each root goes once, from the store. A row whose root the store lacks (a damaged or partly restored store)
         // cannot be sent: it waits on its own backoff like a refused row, holding nothing back, and the operators are told.
-        var digests: [Data] = []
-        for case let digest? in rowDigests where !digests.contains(digest) { digests.append(digest) }
-        let stored = try await store.signedRoots(digests)
-        let rootless = zip(due, rowDigests).filter { row, digest in digest.map { stored[$0] == nil } ?? false }.map(\.0)
+        var batchDigests: [Data] = []
+        var consentDigests: [Data] = []
+        for named in rowDigests {
+            for digest in named.batch where !batchDigests.contains(digest) { batchDigests.append(digest) }
+            for digest in named.consent where !consentDigests.contains(digest) { consentDigests.append(digest) }
+        }
+        let stored = try await store.signedRoots(batchDigests + consentDigests)
+        let rootless = zip(due, rowDigests).filter { _, named in (named.batch + named.consent).contains { stored[$0] == nil } }.map(\.0)
         if !rootless.isEmpty {
             logger.error("outbox rows name signed roots the store does not hold; they are held back", metadata: [
                 "accord.peer": "\(peer)", "accord.rows": "\(rootless.map(\.id))"])
@@ -143,7 +151,8 @@ extension NodeEngine {
             frames = kept.map(\.1)
             guard !due.isEmpty else { return nil }
         }
-        let roots = digests.compactMap { stored[$0].map(Array.init) }
+        let roots = batchDigests.compactMap { stored[$0].map(Array.init) }
+        let consentRoots = consentDigests.compactMap { stored[$0].map(Array.init) }
         var announcements = sealer.currentAnnouncements.filter { $0.recipient == peer.rawValue }.map(\.encoded)
         for frame in frames { announcements += frame.announcements.filter { !announcements.contains($0) } }
         let envelopes = frames.flatMap(\.envelopes)
@@ -151,7 +160,8 @@ extension NodeEngine {
         let answer: PeerAnswer
         do {
             answer = try await sendCompatible(
-                to: peer, Transmission(announcements: announcements, envelopes: envelopes, statements: statements, roots: roots), send: send)
+                to: peer, Transmission(announcements: announcements, envelopes: envelopes, statements: statements, roots: roots, consentRoots: consentRoots),
+                send: send)
             guard answer.count == due.count else { throw NodeError(.malformed, "\(peer) answered \(answer.count) results for \(due.count) envelopes and statements") }
         } catch {
             // One retry instant for the whole round, from its most-tried row, so that the rows stay in order.
@@ -159,11 +169,14 @@ extension NodeEngine {
             try await commit(StepWrite(failures: due.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retry) }), events: [])
             throw error
         }
-        return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, answer: answer, now: now, retryNow: retryNow)
+        // Only version-3 envelopes need roots to read their headers back; the roots were read from the store and sent.
+        let detachedRoots = consentRoots.isEmpty ? DetachedRoots() : try DetachedRoots(encodedBatch: roots, encodedConsent: consentRoots)
+        return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, answer: answer, now: now, retryNow: retryNow,
+                         detachedRoots: detachedRoots)
     }
 
-    /// Sends `transmission` as it is (detached envelopes, version 3 when it carries roots) unless `peer` is known
-    /// to read only versions 1 and 2: a node not yet upgraded answers version 3 with HTTP 400 naming the version.
+    /// Sends `transmission` as it is (detached envelopes, version 3 when it carries roots, 4 with consent roots) unless
+    /// `peer` is known to read an older version only: a node not yet upgraded answers HTTP 400 naming the version.
     /// Then this round and later ones go self-contained (each envelope with its root inside, no roots list; the
     /// peer answers with receipts of version 2) until this node restarts and asks again.
     func sendCompatible(
@@ -171,14 +184,14 @@ extension NodeEngine {
     ) async throws -> PeerAnswer {
         guard !transmission.roots.isEmpty else { return try await send(transmission) }
         if !selfContainedPeers.withLock({ $0.contains(peer) }) {
-            do { return try await send(transmission) } catch let error as NodeError where error.message.contains(Transmission.versionThreeRefusal) {
+            do { return try await send(transmission) } catch let error as NodeError where Transmission.olderVersionRefusals.contains(where: { error.message.contains($0) }) {
                 selfContainedPeers.withLock { _ = $0.insert(peer) }
                 logger.warning("peer reads transmissions up to version 2 only: sending it self-contained envelopes", metadata: ["accord.peer": "\(peer)"])
             }
         }
-        let roots = try SignedBatchRoot.index(encoded: transmission.roots)
+        let roots = try DetachedRoots(encodedBatch: transmission.roots, encodedConsent: transmission.consentRoots)
         let envelopes = try transmission.envelopes.map { bytes in
-            try Envelope.rootDigest(ofEncoded: bytes) == nil ? bytes : try Envelope(encoded: bytes, roots: roots).encoded
+            try Envelope.namedRoots(ofEncoded: bytes).batch.isEmpty ? bytes : try Envelope(encoded: bytes, detachedRoots: roots).encoded
         }
         return try await send(Transmission(announcements: transmission.announcements, envelopes: envelopes, statements: transmission.statements))
     }
@@ -232,7 +245,7 @@ extension NodeEngine {
             case .receipt(let bytes):
                 do {
                     let receipt = try Receipt(encoded: bytes, roots: answerRoots)
-                    try receipt.verify(forHeader: try Envelope.header(ofEncoded: envelopeBytes), directory: directory, cache: receiptRoots)
+                    try receipt.verify(forHeader: try Envelope.header(ofEncoded: envelopeBytes, detachedRoots: round.detachedRoots), directory: directory, cache: receiptRoots)
                     if let digest = receipt.rootDigest { usedRoots.insert(digest) }
                     deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(bytes)))
                     if reference == nil, let headBytes = receipt.treeHead,

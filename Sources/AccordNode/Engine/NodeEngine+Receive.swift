@@ -32,9 +32,9 @@ extension NodeEngine {
 
     private func receiveEnvelopes(_ transmission: Transmission) async -> PeerAnswer {
         let now = clock()
-        // The batch roots that detached envelopes name: parsed once each, kept once each with what is held.
-        let roots: [[UInt8]: SignedBatchRoot]
-        do { roots = try SignedBatchRoot.index(encoded: transmission.roots) } catch {
+        // The batch and consent roots that detached envelopes name: parsed once each, kept once each with what is held.
+        let roots: DetachedRoots
+        do { roots = try DetachedRoots(encodedBatch: transmission.roots, encodedConsent: transmission.consentRoots) } catch {
             let failure = NodeError(.malformed, "the transmission's signed batch roots are unreadable: \(error)")
             await audit(.securityEvent(kind: .malformedInput, peer: nil, envelopeID: nil, detail: failure.message))
             return PeerAnswer(results: transmission.envelopes.map { _ in .refused(failure) })
@@ -72,6 +72,7 @@ extension NodeEngine {
                 }
                 let (holding, relays) = try check(opened, now: now)
                 if let digest = opened.envelope.rootDigest { usedRoots.insert(digest) }
+                if let relayRoots = opened.envelope.relayRootDigests { usedRoots.formUnion([relayRoots.root, relayRoots.consentRoot]) }
                 inbox.append(InboxWrite(envelope: InboxEnvelope(id: id, sender: PartyCode(header.sender)!, received: now, bytes: Data(transmission.envelopes[index])),
                                         holding: holding.snapshot))
                 objects += receivedObject(holding, payload: opened.payload)
@@ -94,10 +95,10 @@ extension NodeEngine {
         async let acknowledged = acknowledgements(for: accepted.map(\.opened), now: now, detached: transmission.acceptsDetachedReceipts)
         do {
             var outbox: [OutboxEnvelope] = []
-            var signedRoots = Self.rootRecords(transmission.roots, named: usedRoots)
+            var signedRoots = Self.rootRecords(transmission.roots + transmission.consentRoots, named: usedRoots)
             if !outboxDrafts.isEmpty {
                 let sealed = Self.outboxFrames(try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now))
-                signedRoots.append(sealed.root)
+                signedRoots += sealed.roots.filter { root in !signedRoots.contains { $0.digest == root.digest } }
                 for (row, frame) in zip(outboxDrafts, sealed.frames) {
                     let envelope = frame.envelope
                     let id = envelope.id.description
@@ -153,9 +154,9 @@ extension NodeEngine {
         }
     }
 
-    private func open(_ bytes: [UInt8], roots: [[UInt8]: SignedBatchRoot]) throws -> OpenedEnvelope {
+    private func open(_ bytes: [UInt8], roots: DetachedRoots) throws -> OpenedEnvelope {
         let parties = book.parties
-        return try opener.open(encoded: bytes, roots: roots, directory: directory) { scope, labelText in
+        return try opener.open(try Envelope(encoded: bytes, detachedRoots: roots), directory: directory) { scope, labelText in
             // A scope consent covers a relayed label only if every topic is in it and the level is at or below its ceiling.
             guard case .scope(let topics, let ceiling, _, _) = scope,
                   let label = try? self.parseLabel(labelText),

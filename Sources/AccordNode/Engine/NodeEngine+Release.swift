@@ -110,7 +110,7 @@ extension NodeEngine {
         var roots: [SignedRootRecord] = []
         if !drafts.isEmpty {
             let sealed = Self.outboxFrames(try sealer.sealBatch(drafts, directory: directory, now: now))
-            roots.append(sealed.root)
+            roots += sealed.roots
             for (row, frame) in zip(rows, sealed.frames) {
                 let envelope = frame.envelope
                 outbox.append(OutboxEnvelope(id: envelope.id.description, sender: party, recipient: row.recipient, agreementID: row.agreement,

@@ -106,9 +106,19 @@ public final class NodeEngine: Sendable {
     /// one-envelope ``Transmission``: the envelope in its detached form (naming the root by digest),
     /// plus the announcement of its epoch when this batch opened that epoch, so that a restarted node
     /// (whose epoch keys lived in memory) can still deliver what it queued before.
-    static func outboxFrames(_ sealed: SealedBatch) -> (frames: [(envelope: Envelope, bytes: Data)], root: SignedRootRecord) {
+    /// Relayed envelopes whose attachment can be detached go as version 3, and the originator's root and consent root
+    /// they name are kept too (each once).
+    static func outboxFrames(_ sealed: SealedBatch) -> (frames: [(envelope: Envelope, bytes: Data)], roots: [SignedRootRecord]) {
         let rootBytes = sealed.root.encoded
         let digest = SignedBatchRoot.digest(ofEncoded: rootBytes)
+        var roots = [SignedRootRecord(digest: Data(digest), bytes: Data(rootBytes))]
+        var kept: Set<[UInt8]> = [digest]
+        for envelope in sealed.envelopes {
+            guard let relayRoots = envelope.header.relay?.detachedRoots else { continue }
+            for root in [relayRoots.root, relayRoots.consentRoot] where kept.insert(root.digest).inserted {
+                roots.append(SignedRootRecord(digest: Data(root.digest), bytes: Data(root.bytes)))
+            }
+        }
         var announced = Set<[UInt8]>()
         let frames = sealed.envelopes.map { envelope in
             let announcements = sealed.announcements
@@ -117,7 +127,7 @@ public final class NodeEngine: Sendable {
             let frame = Transmission(announcements: announcements, envelopes: [envelope.detachedEncoding(rootDigest: digest)])
             return (envelope, Data(frame.encoded))
         }
-        return (frames, SignedRootRecord(digest: Data(digest), bytes: Data(rootBytes)))
+        return (frames, roots)
     }
 
     /// When tree heads are signed: after a step, at most once a second of the node's clock, or after 10,000 entries.

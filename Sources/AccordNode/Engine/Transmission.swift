@@ -3,20 +3,24 @@
 /// envelopes name, each as its encoded bytes. Binary form (`docs/node.md`): tag `accord.transmission`
 /// (u8 length + ASCII), version u8, then for each list — version 1: (announcements, envelopes);
 /// version 2: (announcements, envelopes, statements); version 3: (announcements, envelopes, statements,
-/// roots) — u32 count and each item as u32 length + bytes. The lowest version that holds the lists is
-/// written. At most ``maximumItems`` items per list and ``maximumBytes`` in all. The peer takes the
+/// roots); version 4: the same and consent roots — u32 count and each item as u32 length + bytes. The
+/// lowest version that holds the lists is written. At most ``maximumItems`` items per list and ``maximumBytes`` in all. The peer takes the
 /// statements first.
 ///
 /// Envelopes in their detached form (version 2, `docs/envelope.md`) name their batch's signed root by
-/// digest; the root travels once in `roots`. A peer that sends version 3 takes detached receipts back
-/// (``PeerAnswer``).
+/// digest; the root travels once in `roots`. Relayed envelopes of version 3 also name the originator's
+/// batch root (in `roots`) and its consent's root (in `consentRoots`). A peer that sends version 3 or 4
+/// takes detached receipts back (``PeerAnswer``).
 public struct Transmission: Sendable, Equatable {
     static let tag = Array("accord.transmission".utf8)
     public static let maximumItems = 4096
     public static let maximumBytes = 64 << 20
-    /// What a node that reads versions 1 and 2 only answers to version 3 (in its HTTP 400): the sender then
-    /// sends it self-contained envelopes (``NodeEngine/sendCompatible(to:_:send:)``).
-    static let versionThreeRefusal = "transmission has version 3; this node reads 1...2"
+    /// What a node that reads versions 1 and 2 only answers to version 3, and one that reads up to 3 answers to
+    /// version 4 (in its HTTP 400): the sender then sends it self-contained envelopes
+    /// (``NodeEngine/sendCompatible(to:_:send:)``).
+    static let olderVersionRefusals = [
+        "transmission has version 3; this node reads 1...2", "transmission has version 4; this node reads 1...3",
+    ]
 
     public let announcements: [[UInt8]]
     public let envelopes: [[UInt8]]
@@ -24,23 +28,28 @@ public struct Transmission: Sendable, Equatable {
     public let statements: [[UInt8]]
     /// Signed batch roots (`SignedBatchRoot.encoded`) that detached envelopes name by digest.
     public let roots: [[UInt8]]
+    /// Signed consent roots (`ConsentRoot.encoded`) that version-3 envelopes' relay attachments name by digest.
+    public let consentRoots: [[UInt8]]
 
-    public init(announcements: [[UInt8]], envelopes: [[UInt8]], statements: [[UInt8]] = [], roots: [[UInt8]] = []) {
+    public init(
+        announcements: [[UInt8]], envelopes: [[UInt8]], statements: [[UInt8]] = [], roots: [[UInt8]] = [], consentRoots: [[UInt8]] = []
+    ) {
         self.announcements = announcements
         self.envelopes = envelopes
         self.statements = statements
         self.roots = roots
+        self.consentRoots = consentRoots
     }
 
-    /// The format version written: 3 with roots, else 2 with statements, else 1.
-    var version: UInt8 { !roots.isEmpty ? 3 : !statements.isEmpty ? 2 : 1 }
+    /// The format version written: 4 with consent roots, else 3 with roots, else 2 with statements, else 1.
+    var version: UInt8 { !consentRoots.isEmpty ? 4 : !roots.isEmpty ? 3 : !statements.isEmpty ? 2 : 1 }
 
     /// Whether the sender reads detached receipts: it sent version 3.
     public var acceptsDetachedReceipts: Bool { !roots.isEmpty }
 
     public var encoded: [UInt8] {
         let version = self.version
-        let lists = Array([announcements, envelopes, statements, roots].prefix(Int(version) + 1))
+        let lists = Array([announcements, envelopes, statements, roots, consentRoots].prefix(Int(version) + 1))
         var bytes = WireWriter.header(tag: Self.tag, version: version)
         bytes.reserveCapacity(lists.reduce(bytes.count) { total, list in list.reduce(total + 4) { $0 + 4 + $1.count } })
         for list in lists {
@@ -53,9 +62,9 @@ public struct Transmission: Sendable, Equatable {
     public init(encoded bytes: [UInt8]) throws(NodeError) {
         guard bytes.count <= Self.maximumBytes else { throw NodeError(.malformed, "transmission of \(bytes.count) bytes is over the limit") }
         var reader = WireReader(bytes, context: "transmission")
-        let version = try reader.expect(tag: Self.tag, versions: 1...3)
+        let version = try reader.expect(tag: Self.tag, versions: 1...4)
         var lists: [[[UInt8]]] = []
-        for name in ["announcements", "envelopes", "statements", "roots"].prefix(version + 1) {
+        for name in ["announcements", "envelopes", "statements", "roots", "consent roots"].prefix(version + 1) {
             let count = try reader.integer(4, "\(name) count")
             guard count <= Self.maximumItems else { throw NodeError(.malformed, "transmission lists \(count) \(name); at most \(Self.maximumItems)") }
             var list: [[UInt8]] = []
@@ -64,8 +73,9 @@ public struct Transmission: Sendable, Equatable {
             lists.append(list)
         }
         try reader.finish()
-        if version == 3, lists[3].isEmpty { throw NodeError(.malformed, "transmission of version 3 carries no roots") }
-        while lists.count < 4 { lists.append([]) }
-        self.init(announcements: lists[0], envelopes: lists[1], statements: lists[2], roots: lists[3])
+        if version >= 3, lists[3].isEmpty { throw NodeError(.malformed, "transmission of version \(version) carries no roots") }
+        if version == 4, lists[4].isEmpty { throw NodeError(.malformed, "transmission of version 4 carries no consent roots") }
+        while lists.count < 5 { lists.append([]) }
+        self.init(announcements: lists[0], envelopes: lists[1], statements: lists[2], roots: lists[3], consentRoots: lists[4])
     }
 }
