@@ -30,7 +30,7 @@ struct DetachedRootDeliveryTests {
         let oldNode: @Sendable (Transmission) async throws -> PeerAnswer = { transmission in
             guard transmission.roots.isEmpty else {
                 versionThree.withLock { $0 += 1 }
-                throw NodeError(.refused, "JP answered HTTP 400: \(Transmission.olderVersionRefusals[0])")
+                throw NodeError(.refused, "JP answered HTTP 400: transmission has version \(transmission.version); this node reads 1...2")
             }
             for envelope in transmission.envelopes { #expect(try Envelope.parts(ofEncoded: envelope).rootDigest == nil) }
             return await jp.receive(transmission)
@@ -53,8 +53,9 @@ struct DetachedRootDeliveryTests {
         #expect(try await federation.deliver("KR", "JP").deliveredIDs == third)
     }
 
-    @Test("a relayed envelope goes as version 3 with the originator's and consent roots beside it; a peer that reads up to version 3 gets it self-contained")
-    func relayedToAPeerThatReadsVersionThree() async throws {
+    @Test("a relayed envelope goes as version 3 with the originator's and consent roots beside it; a peer that reads up to version 3, or 2, gets it self-contained",
+          arguments: [3, 2])
+    func relayedToAPeerNotYetUpgraded(readsUpTo newest: Int) async throws {
         let federation = try await Federation(at: "2015-06-01T00:00:00Z")
         let jp = federation.nodes["JP"]!, us = federation.nodes["US"]!
         _ = try await federation.nodes["KR"]!.release(
@@ -63,11 +64,11 @@ struct DetachedRootDeliveryTests {
             by: federation.user("KR", clearance: "I", topics: ["nk-missile"]))
         #expect(try await federation.deliver("KR", "US").delivered == 2)
         let seen = Mutex<[UInt8]>([])
-        // What a node that reads up to version 3 does: HTTP 400 to version 4, and no version-3 envelopes otherwise.
-        let versionThreeNode: @Sendable (Transmission) async throws -> PeerAnswer = { transmission in
+        // What a node built before version 4 (or 3) does: HTTP 400 naming the version it was sent and those it reads.
+        let oldNode: @Sendable (Transmission) async throws -> PeerAnswer = { transmission in
             seen.withLock { $0.append(transmission.version) }
-            guard transmission.consentRoots.isEmpty else {
-                throw NodeError(.refused, "JP answered HTTP 400: \(Transmission.olderVersionRefusals[1])")
+            guard transmission.version <= newest else {
+                throw NodeError(.refused, "JP answered HTTP 400: transmission has version \(transmission.version); this node reads 1...\(newest)")
             }
             for envelope in transmission.envelopes {
                 #expect(envelope[1 + Int(envelope[0])] == Envelope.version)
@@ -84,10 +85,21 @@ struct DetachedRootDeliveryTests {
         #expect(first.version == 4 && first.roots.count == 2 && first.consentRoots.count == 1)
         #expect(first.envelopes.allSatisfy { $0[1 + Int($0[0])] == Envelope.relayDetachedVersion })
         federation.clock.set(Instant.parse("2015-06-01T00:01:00Z")!)
-        let report = try await us.deliver(to: JP, send: versionThreeNode)
+        let report = try await us.deliver(to: JP, send: oldNode)
         #expect(report.delivered == 2, "\(report)")
         #expect(seen.withLock { $0 } == [4, 1])
         #expect(try await federation.stores["JP"]!.holdings(holder: JP).count == 2)
+    }
+
+    @Test("what a node not yet upgraded answers is told apart from other refusals")
+    func olderVersionRefusals() {
+        for (sent, read) in [(3, 2), (4, 2), (4, 3)] {
+            #expect(Transmission.isOlderVersionRefusal("JP answered HTTP 400: transmission has version \(sent); this node reads 1...\(read)"))
+        }
+        for message in ["transmission has version 3; this node reads 1...3", "transmission is not an accord.transmission",
+                        "transmission of version 4 carries no consent roots", "transmission has version 9999; this node reads 1...2"] {
+            #expect(!Transmission.isOlderVersionRefusal(message))
+        }
     }
 
     @Test("an outbox row written before detached envelopes goes in the same round as detached ones")
@@ -111,11 +123,12 @@ struct DetachedRootDeliveryTests {
         #expect(try Envelope.parts(ofEncoded: try #require(try await jp.inboxEnvelope(id: ids[1])).bytes).rootDigest == digest)
     }
 
-    @Test("a row whose root the store lacks is held back on its own backoff; later rows still go")
-    func rootMissingFromTheStore() async throws {
+    @Test("a row whose root the store lacks, or holds unreadable, is held back on its own backoff; later rows still go",
+          arguments: ["DELETE FROM signed_roots", "UPDATE signed_roots SET bytes = substr(bytes, 1, 100)"])
+    func rootMissingFromTheStore(damage: String) async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
         let lost = try await federation.releaseToJP(["a"])
-        try await federation.stores["KR"]!.writer.write { db in try db.execute(sql: "DELETE FROM signed_roots") }
+        try await federation.stores["KR"]!.writer.write { db in try db.execute(sql: damage) }
         let kept = try await federation.releaseToJP(["b"])
         let sent = Mutex<[String]>([])
         let jp = federation.nodes["JP"]!

@@ -180,9 +180,14 @@ public struct Envelope: Sendable, Equatable {
         let header = try EnvelopeHeader.read(from: &headerReader, allowRelay: true, detachedRoots: detached ? roots : nil)
         try headerReader.finish()
         guard detached else { return (header, bytes) }
-        guard header.relay?.detachedDigests != nil else {
+        guard let relay = header.relay, relay.detachedDigests != nil else {
             throw AccordCryptoError(.wrongStructure, "envelope \(header.id): version 3 is for a relayed envelope whose attachment is detached")
         }
-        return (header, header.encoded)
+        // The rebuilt header and consent keep the bounds a version-1 reader applies to them.
+        let canonical = header.encoded
+        guard canonical.count <= Limits.maxBlob * 2, relay.consent.encoded.count <= Limits.maxBlob else {
+            throw AccordCryptoError(.oversized, "envelope \(header.id): its header rebuilt with its roots is over the limit")
+        }
+        return (header, canonical)
     }
 }

@@ -138,21 +138,34 @@ extension NodeEngine {
             for digest in named.batch where !batchDigests.contains(digest) { batchDigests.append(digest) }
             for digest in named.consent where !consentDigests.contains(digest) { consentDigests.append(digest) }
         }
+        // Parsed once each here: a stored root that does not parse counts as missing.
         let stored = try await store.signedRoots(batchDigests + consentDigests)
-        let rootless = zip(due, rowDigests).filter { _, named in (named.batch + named.consent).contains { stored[$0] == nil } }.map(\.0)
+        var detachedRoots = DetachedRoots()
+        for digest in batchDigests { detachedRoots.batch[Array(digest)] = stored[digest].flatMap { try? SignedBatchRoot(encoded: $0) } }
+        for digest in consentDigests { detachedRoots.consent[Array(digest)] = stored[digest].flatMap { try? ConsentRoot(encoded: $0) } }
+        let rootless: [OutboxEnvelope] = zip(due, rowDigests).filter { _, named in
+            named.batch.contains { detachedRoots.batch[Array($0)] == nil } || named.consent.contains { detachedRoots.consent[Array($0)] == nil }
+        }.map(\.0)
         if !rootless.isEmpty {
-            logger.error("outbox rows name signed roots the store does not hold; they are held back", metadata: [
+            logger.error("outbox rows name signed roots the store does not hold (or holds unreadable); they are held back", metadata: [
                 "accord.peer": "\(peer)", "accord.rows": "\(rootless.map(\.id))"])
             try await commit(StepWrite(failures: rootless.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts))) }), events: [])
             let ids = Set(rootless.map(\.id))
             refusedRows.withLock { $0.formUnion(ids) }
-            let kept = zip(due, frames).filter { !ids.contains($0.0.id) }
-            due = kept.map(\.0)
-            frames = kept.map(\.1)
+            let kept = due.indices.filter { !ids.contains(due[$0].id) }
+            due = kept.map { due[$0] }
+            frames = kept.map { frames[$0] }
+            rowDigests = kept.map { rowDigests[$0] }
             guard !due.isEmpty else { return nil }
         }
-        let roots = batchDigests.compactMap { stored[$0].map(Array.init) }
-        let consentRoots = consentDigests.compactMap { stored[$0].map(Array.init) }
+        // Only the roots the rows still in the round name.
+        var named = (batch: Set<Data>(), consent: Set<Data>())
+        for digests in rowDigests {
+            named.batch.formUnion(digests.batch)
+            named.consent.formUnion(digests.consent)
+        }
+        let roots = batchDigests.filter(named.batch.contains).compactMap { stored[$0].map(Array.init) }
+        let consentRoots = consentDigests.filter(named.consent.contains).compactMap { stored[$0].map(Array.init) }
         var announcements = sealer.currentAnnouncements.filter { $0.recipient == peer.rawValue }.map(\.encoded)
         for frame in frames { announcements += frame.announcements.filter { !announcements.contains($0) } }
         let envelopes = frames.flatMap(\.envelopes)
@@ -169,8 +182,6 @@ extension NodeEngine {
             try await commit(StepWrite(failures: due.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retry) }), events: [])
             throw error
         }
-        // Only version-3 envelopes need roots to read their headers back; the roots were read from the store and sent.
-        let detachedRoots = consentRoots.isEmpty ? DetachedRoots() : try DetachedRoots(encodedBatch: roots, encodedConsent: consentRoots)
         return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, answer: answer, now: now, retryNow: retryNow,
                          detachedRoots: detachedRoots)
     }
@@ -184,9 +195,10 @@ extension NodeEngine {
     ) async throws -> PeerAnswer {
         guard !transmission.roots.isEmpty else { return try await send(transmission) }
         if !selfContainedPeers.withLock({ $0.contains(peer) }) {
-            do { return try await send(transmission) } catch let error as NodeError where Transmission.olderVersionRefusals.contains(where: { error.message.contains($0) }) {
+            do { return try await send(transmission) } catch let error as NodeError where Transmission.isOlderVersionRefusal(error.message) {
                 selfContainedPeers.withLock { _ = $0.insert(peer) }
-                logger.warning("peer reads transmissions up to version 2 only: sending it self-contained envelopes", metadata: ["accord.peer": "\(peer)"])
+                logger.warning("peer does not read this transmission version: sending it self-contained envelopes", metadata: [
+                    "accord.peer": "\(peer)", "accord.answer": "\(error.message)"])
             }
         }
         let roots = try DetachedRoots(encodedBatch: transmission.roots, encodedConsent: transmission.consentRoots)

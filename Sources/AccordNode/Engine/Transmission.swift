@@ -15,12 +15,15 @@ public struct Transmission: Sendable, Equatable {
     static let tag = Array("accord.transmission".utf8)
     public static let maximumItems = 4096
     public static let maximumBytes = 64 << 20
-    /// What a node that reads versions 1 and 2 only answers to version 3, and one that reads up to 3 answers to
-    /// version 4 (in its HTTP 400): the sender then sends it self-contained envelopes
-    /// (``NodeEngine/sendCompatible(to:_:send:)``).
-    static let olderVersionRefusals = [
-        "transmission has version 3; this node reads 1...2", "transmission has version 4; this node reads 1...3",
-    ]
+    /// Whether `message` is what a node built before this version answers (in its HTTP 400) to a transmission of
+    /// a version it does not read: `transmission has version N; this node reads 1...M` with M < N (a node that
+    /// reads 1...2 answers that to version 3 and to 4, one that reads 1...3 to version 4). The sender then sends it
+    /// self-contained envelopes (``NodeEngine/sendCompatible(to:_:send:)``).
+    static func isOlderVersionRefusal(_ message: String) -> Bool {
+        guard let match = message.firstMatch(of: /transmission has version (\d{1,3}); this node reads 1\.\.\.(\d{1,3})/),
+              let sent = Int(match.1), let read = Int(match.2) else { return false }
+        return read < sent
+    }
 
     public let announcements: [[UInt8]]
     public let envelopes: [[UInt8]]
@@ -44,7 +47,7 @@ public struct Transmission: Sendable, Equatable {
     /// The format version written: 4 with consent roots, else 3 with roots, else 2 with statements, else 1.
     var version: UInt8 { !consentRoots.isEmpty ? 4 : !roots.isEmpty ? 3 : !statements.isEmpty ? 2 : 1 }
 
-    /// Whether the sender reads detached receipts: it sent version 3.
+    /// Whether the sender reads detached receipts: it sent version 3 or 4.
     public var acceptsDetachedReceipts: Bool { !roots.isEmpty }
 
     public var encoded: [UInt8] {
