@@ -31,15 +31,19 @@ extension SQLiteStepWriter {
 
 extension SQLiteStore {
     public func objects(collection: String, query: ObjectQuery) async throws -> [StoredObject] {
-        try await read("reading objects") { db in
+        if let labels = query.labels, labels.isEmpty { return [] }
+        if let limit = query.limit, limit <= 0 { return [] }
+        return try await read("reading objects") { db in
             var sql: SQL = """
                 SELECT collection, stix_id, version, date_added_us, originator, label, local_level, bytes
-                FROM objects WHERE collection = \(collection)
+                FROM objects WHERE \(Self.objectFilter(collection: collection, query: query))
                 """
-            if let after = query.addedAfter { sql += " AND date_added_us > \(StoredValue.microseconds(after))" }
-            if let ids = query.ids { sql += " AND stix_id IN \(ids)" }
-            if let types = query.types { sql += " AND stix_type IN \(types)" }
+            if let labels = query.labels {
+                let pairs = labels.map { SQL("(\($0.label), \($0.localLevel))") }.joined(separator: ", ")
+                sql += " AND (label, local_level) IN (VALUES \(pairs))"
+            }
             sql += " ORDER BY date_added_us"
+            if let limit = query.limit { sql += " LIMIT \(limit)" }
             return try Row.fetchAll(db, SQLRequest<Row>(literal: sql)).map { row in
                 StoredObject(
                     collection: try row.decode(atIndex: 0), stixID: try row.decode(atIndex: 1), version: try row.decode(atIndex: 2),
@@ -48,5 +52,32 @@ extension SQLiteStore {
                     localLevel: try row.decode(atIndex: 6), bytes: try row.decode(atIndex: 7))
             }
         }
+    }
+
+    public func objectLabels(collection: String, query: ObjectQuery) async throws -> ObjectLabelSummary {
+        try await read("reading objects") { db in
+            let filter = Self.objectFilter(collection: collection, query: query)
+            let rows = try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                SELECT label, local_level, MIN(date_added_us) FROM objects WHERE \(filter) GROUP BY label, local_level
+                """))
+            var firstAdded: [ObjectLabel: Date] = [:]
+            for row in rows {
+                firstAdded[ObjectLabel(label: try row.decode(atIndex: 0), localLevel: try row.decode(atIndex: 1))] =
+                    StoredValue.date(microseconds: try row.decode(atIndex: 2))
+            }
+            let versions = try Bool.fetchOne(db, SQLRequest<Bool>(literal: """
+                SELECT EXISTS (SELECT 1 FROM objects WHERE \(filter) GROUP BY stix_id HAVING COUNT(*) > 1)
+                """)) ?? false
+            return ObjectLabelSummary(firstAdded: firstAdded, hasVersions: versions)
+        }
+    }
+
+    /// The collection, `added_after`, ids and types of `query` as a condition.
+    private static func objectFilter(collection: String, query: ObjectQuery) -> SQL {
+        var sql: SQL = "collection = \(collection)"
+        if let after = query.addedAfter { sql += " AND date_added_us > \(StoredValue.microseconds(after))" }
+        if let ids = query.ids { sql += " AND stix_id IN \(ids)" }
+        if let types = query.types { sql += " AND stix_type IN \(types)" }
+        return sql
     }
 }

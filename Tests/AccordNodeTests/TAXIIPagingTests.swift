@@ -97,6 +97,51 @@ struct TAXIIPagingTests {
                                         after: nil, labels: &labels, party: PartyCode("KR")!) == nil)
     }
 
+    @Test("reading only the page's window gives the pages reading every row gives, for every filter, user and cursor")
+    func windowedReadingEqualsFullReading() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        var objects = [try TAXIIFixture.marking(TAXIIFixture.high).json, try TAXIIFixture.marking(TAXIIFixture.low).json]
+        for index in 0..<11 {
+            let uuid = String(format: "4e1f7c56-1c7a-4d3e-9d7a-1a2b3c4d5f%02d", index)
+            objects.append(try TAXIIFixture.object(index % 3 == 0 ? "note" : "report", uuid: uuid, label: index % 4 == 1 ? TAXIIFixture.low : TAXIIFixture.high))
+        }
+        // Two posts, so that the low label's first object comes after some high ones.
+        let parts: [[JSONValue]] = [Array(objects.prefix(6)), Array(objects.prefix(2)) + Array(objects.dropFirst(6))]
+        try await TAXIIFixture.app(federation, "KR").test(.router) { client in
+            for part in parts {
+                let response = try await client.taxii(path, .post, user: "kr-analyst", body: TAXIIFixture.envelope(part))
+                #expect(response.status == .accepted)
+            }
+        }
+        let engine = federation.nodes["KR"]!
+        let service = try TAXIIService(engine: engine, options: TAXIIOptions())
+        let entry = try service.collection("kr-jp-gsomia-2016")
+        let stored = try await engine.store.objects(collection: entry.id, query: ObjectQuery())
+        #expect(stored.count == 11)
+        let middle = TAXIIService.stamp(stored[4].dateAdded).text
+        let users = [federation.user("KR", clearance: "II", topics: ["nk-missile"]), federation.user("KR", clearance: "III", topics: ["nk-missile"]),
+                     federation.user("KR", clearance: "II", topics: [])]
+        let filters = ["", "match[type]=note", "match[type]=report,marking-definition", "match[type]=marking-definition", "match[version]=first",
+                       "match[version]=all", "added_after=\(middle)", "added_after=\(middle)&match[type]=report"]
+        var pages = 0
+        for user in users {
+            for query in filters {
+                for limit in [1, 3, 100] {
+                    var next: String?
+                    repeat {
+                        let filter = try TAXIIFilter.parse(queryString: "limit=\(limit)" + (query.isEmpty ? "" : "&\(query)") + (next.map { "&next=\($0)" } ?? ""))
+                        let windowed = try service.pager.page(try await service.records(entry, for: user, filter: filter), filter: filter)
+                        let full = try service.pager.page(try await service.records(entry, for: user, filter: filter, windowed: false), filter: filter)
+                        #expect(windowed == full, "\(user.clearance.code) \(query) limit \(limit)")
+                        next = full.next
+                        pages += 1
+                    } while next != nil && pages < 2000
+                }
+            }
+        }
+        #expect(pages > 100)
+    }
+
     @Test("the cursor hint reads the date added of a cursor the pager made, and nothing from other text")
     func cursorHint() throws {
         let pager = try TAXIIPager(key: Array(repeating: 7, count: 32))

@@ -36,4 +36,50 @@ extension StoreConformance {
         }
         #expect(try await store.objects(collection: "c1", query: ObjectQuery(ids: ["report--z"])).isEmpty)
     }
+
+    /// What a TAXII page reads of a large collection: the labels with their first dates and whether any object has
+    /// several versions (computed by the database), then only a window of rows under given labels, oldest first.
+    func objectLabelsAndWindows() async throws {
+        func object(_ id: String, label: String, level: String = "II", version: String = "2024-01-01T00:00:00.000Z", at seconds: Double) -> StoredObject {
+            StoredObject(collection: "c1", stixID: id, version: version, dateAdded: Date(timeIntervalSince1970: 1_700_000_000 + seconds),
+                         originator: KR, label: label, localLevel: level, bytes: bytes("{}"))
+        }
+        let missile = "KR//II//REL TO JP//TOPIC nk-missile", maritime = "KR//III//REL TO JP//TOPIC maritime"
+        try await store.commit(StepWrite(objects: [
+            object("report--a", label: missile, at: 1), object("note--b", label: maritime, level: "III", at: 2),
+            object("report--c", label: missile, at: 3), object("report--d", label: missile, level: "I", at: 4),
+            object("report--e", label: maritime, level: "III", at: 5), object("report--x", label: missile, at: 0).with(collection: "c2"),
+        ]))
+        let all = try await store.objects(collection: "c1", query: ObjectQuery())
+        let added = Dictionary(uniqueKeysWithValues: all.map { ($0.stixID, $0.dateAdded) })
+        let summary = try await store.objectLabels(collection: "c1", query: ObjectQuery())
+        #expect(summary == ObjectLabelSummary(firstAdded: [
+            ObjectLabel(label: missile, localLevel: "II"): added["report--a"]!, ObjectLabel(label: maritime, localLevel: "III"): added["note--b"]!,
+            ObjectLabel(label: missile, localLevel: "I"): added["report--d"]!,
+        ], hasVersions: false))
+        // The query's filters apply; its labels and limit do not.
+        let reports = try await store.objectLabels(collection: "c1", query: ObjectQuery(addedAfter: added["report--a"], types: ["report"], limit: 1))
+        #expect(reports.firstAdded == [ObjectLabel(label: missile, localLevel: "II"): added["report--c"]!, ObjectLabel(label: missile, localLevel: "I"): added["report--d"]!,
+                                       ObjectLabel(label: maritime, localLevel: "III"): added["report--e"]!])
+        // A window: under these labels, from an instant, at most so many, oldest first.
+        let readable: Set = [ObjectLabel(label: missile, localLevel: "II"), ObjectLabel(label: maritime, localLevel: "III")]
+        #expect(try await store.objects(collection: "c1", query: ObjectQuery(labels: readable)).map(\.stixID) == ["report--a", "note--b", "report--c", "report--e"])
+        #expect(try await store.objects(collection: "c1", query: ObjectQuery(addedAfter: added["report--a"], labels: readable, limit: 2)).map(\.stixID)
+            == ["note--b", "report--c"])
+        #expect(try await store.objects(collection: "c1", query: ObjectQuery(types: ["report"], limit: 2)).map(\.stixID) == ["report--a", "report--c"])
+        #expect(try await store.objects(collection: "c1", query: ObjectQuery(labels: [])).isEmpty)
+        #expect(try await store.objects(collection: "c1", query: ObjectQuery(limit: 0)).isEmpty)
+        // A second version of one object.
+        try await store.commit(StepWrite(objects: [object("report--c", label: missile, version: "2024-02-01T00:00:00.000Z", at: 6)]))
+        #expect(try await store.objectLabels(collection: "c1", query: ObjectQuery()).hasVersions)
+        #expect(try await !store.objectLabels(collection: "c1", query: ObjectQuery(ids: ["report--a", "note--b"])).hasVersions)
+        #expect(try await store.objectLabels(collection: "empty", query: ObjectQuery()) == ObjectLabelSummary(firstAdded: [:], hasVersions: false))
+    }
+}
+
+extension StoredObject {
+    func with(collection: String) -> StoredObject {
+        StoredObject(collection: collection, stixID: stixID, version: version, dateAdded: dateAdded, originator: originator, label: label,
+                     localLevel: localLevel, bytes: bytes)
+    }
 }

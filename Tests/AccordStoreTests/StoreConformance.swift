@@ -22,6 +22,7 @@ struct StoreConformance {
         case migrationsAreIdempotent
         case corruptRowsAreTypedErrors
         case objectsRoundTrip
+        case objectLabelsAndWindows
         case signedRootsAreKeptOnce
 
         var testDescription: String { rawValue }
@@ -53,6 +54,7 @@ struct StoreConformance {
         case .migrationsAreIdempotent: try await migrationsAreIdempotent()
         case .corruptRowsAreTypedErrors: try await corruptRowsAreTypedErrors()
         case .objectsRoundTrip: try await objectsRoundTrip()
+        case .objectLabelsAndWindows: try await objectLabelsAndWindows()
         case .signedRootsAreKeptOnce: try await signedRootsAreKeptOnce()
         }
     }

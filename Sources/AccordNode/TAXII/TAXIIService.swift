@@ -55,20 +55,30 @@ final class TAXIIService: Sendable {
     /// marking-definition record per label (added with the first object it marks). Objects named by
     /// id (`match[id]`, object by id) that the user may not read are audited as denied; returned ones
     /// as granted (``audit(granted:)``).
-    func records(_ entry: TAXIICollectionEntry, for user: User, filter: TAXIIFilter) async throws -> [TAXIIRecord] {
+    /// `windowed: false` reads every row, as when an object has several versions (tests compare the two).
+    func records(_ entry: TAXIICollectionEntry, for user: User, filter: TAXIIFilter, windowed: Bool = true) async throws -> [TAXIIRecord] {
         let markingsWanted = filter.types.map { $0.contains("marking-definition") } ?? true
         var query = ObjectQuery(addedAfter: filter.addedAfter.map { StoredValue.date(microseconds: Self.microseconds($0) - 1) })
         if let ids = filter.ids, !ids.contains(where: { $0.type == "marking-definition" }) { query.ids = ids.map(\.description) }
         if let types = filter.types, !markingsWanted { query.types = Array(types) }
-        let stored = try await engine.store.objects(collection: entry.id, query: query)
         guard let scheme = engine.book.parties[engine.party]?.scheme else { return [] }
+        var labels = TAXIILabelCache(parser: LabelParser(parties: engine.book.parties), scheme: scheme)
+        // A listing (no ids) that picks no versions by instant: when no object has two versions, the page is known
+        // from the labels alone, and only its rows are read (``windowRecords(_:for:filter:query:summary:labels:markingsWanted:)``).
+        if windowed, filter.ids == nil, filter.specVersions == nil, filter.versions.allSatisfy({ $0 == .first || $0 == .last || $0 == .all }) {
+            let summary = try await engine.store.objectLabels(collection: entry.id, query: query)
+            if !summary.hasVersions {
+                return try await windowRecords(entry, for: user, filter: filter, query: query, summary: summary, labels: &labels,
+                                               markingsWanted: markingsWanted)
+            }
+        }
+        let stored = try await engine.store.objects(collection: entry.id, query: query)
         // Rows added before the `next` cursor's record can never be on this page: they are not
         // decoded, unless another version of the same object is at or after the cursor (version
         // matching looks at all of an object's versions). Their label still counts, so that each
         // marking keeps the date added of the first object it marks.
         let skipBefore = filter.next.flatMap(Self.cursorDateAdded).map(Self.microseconds)
         let straddling = skipBefore.map { bound in Set(stored.lazy.filter { StoredValue.microseconds($0.dateAdded) >= bound }.map(\.stixID)) }
-        var labels = TAXIILabelCache(parser: LabelParser(parties: engine.book.parties), scheme: scheme)
         let window = Self.pageWindow(stored, for: user, filter: filter, limit: pager.limit(for: filter), after: skipBefore, labels: &labels, party: engine.party)
         var records: [TAXIIRecord] = []
         var markings: [STIXIdentifier: TAXIIRecord] = [:]
@@ -95,20 +105,62 @@ final class TAXIIService: Sendable {
                 keepMarking()
                 continue
             }
-            guard let json = try? JSONReader(maxBytes: max(8 << 20, options.maxContentLength), maxDepth: 32).parse(row.bytes),
-                  var object = try? STIXObject(json: json) else {
-                engine.logger.error("stored TAXII object does not decode", metadata: ["accord.object": "\(row.stixID)"])
-                continue
-            }
-            if read.label.originator != engine.party {
-                var properties = object.properties
-                properties["object_marking_refs"] = .array([.string(markingID.description)])
-                object = try STIXObject(properties: properties)
-            }
-            records.append(TAXIIRecord(object: object, dateAdded: Self.stamp(row.dateAdded)))
+            guard let record = try decode(row, read: read, markingID: markingID) else { continue }
+            records.append(record)
             keepMarking()
         }
         if !denied.isEmpty { try await engine.commit(StepWrite(), events: denied) }
+        return records + markings.values
+    }
+
+    /// A stored row as a record; marked with this node's marking when another party's. Nil (logged) if it does not decode.
+    private func decode(_ row: StoredObject, read: TAXIILabelCache.Read, markingID: STIXIdentifier) throws -> TAXIIRecord? {
+        guard let json = try? JSONReader(maxBytes: max(8 << 20, options.maxContentLength), maxDepth: 32).parse(row.bytes),
+              var object = try? STIXObject(json: json) else {
+            engine.logger.error("stored TAXII object does not decode", metadata: ["accord.object": "\(row.stixID)"])
+            return nil
+        }
+        if read.label.originator != engine.party {
+            var properties = object.properties
+            properties["object_marking_refs"] = .array([.string(markingID.description)])
+            object = try STIXObject(properties: properties)
+        }
+        return TAXIIRecord(object: object, dateAdded: Self.stamp(row.dateAdded))
+    }
+
+    /// The records of a page when no object has two versions among the rows `query` selects: the same records
+    /// the full reading gives for this page (the page's rows, and every marking with the date of the first object
+    /// it marks), but the store computes each label's first date, and only the first `limit + 2` rows the user may
+    /// read from the cursor's date on are read (one more for `more`, one for the cursor's own record).
+    private func windowRecords(
+        _ entry: TAXIICollectionEntry, for user: User, filter: TAXIIFilter, query: ObjectQuery, summary: ObjectLabelSummary,
+        labels: inout TAXIILabelCache, markingsWanted: Bool
+    ) async throws -> [TAXIIRecord] {
+        var readable: [ObjectLabel: TAXIILabelCache.Read] = [:]
+        var markings: [STIXIdentifier: TAXIIRecord] = [:]
+        for (key, first) in summary.firstAdded {
+            guard let read = labels.read(key.label, level: key.localLevel) else {
+                engine.logger.error("TAXII objects with an unreadable label or level", metadata: ["accord.label": "\(key.label)"])
+                continue
+            }
+            guard Self.refusals(user, label: read.label, level: read.level, party: engine.party).isEmpty else { continue }
+            readable[key] = read
+            guard markingsWanted else { continue }
+            let (marking, markingID) = try labels.marking(read, party: engine.party, book: engine.book)
+            if let kept = markings[markingID], kept.dateAdded <= Self.stamp(first) { continue }
+            markings[markingID] = TAXIIRecord(object: marking.object, dateAdded: Self.stamp(first))
+        }
+        // The rows the pager keeps: of the filter's types (markings are not rows), under a label the user may read.
+        var window = ObjectQuery(types: filter.types.map { Array($0) }, labels: Set(readable.keys), limit: pager.limit(for: filter) + 2)
+        // From the cursor's date on (inclusive), and strictly after `added_after`.
+        let bounds = [filter.next.flatMap(Self.cursorDateAdded).map { Self.microseconds($0) - 1 }, filter.addedAfter.map(Self.microseconds)]
+        if let bound = bounds.compactMap({ $0 }).max() { window.addedAfter = StoredValue.date(microseconds: bound) }
+        var records: [TAXIIRecord] = []
+        for row in try await engine.store.objects(collection: entry.id, query: window) {
+            guard let read = readable[ObjectLabel(label: row.label, localLevel: row.localLevel)] else { continue }
+            let markingID = try labels.marking(read, party: engine.party, book: engine.book).id
+            if let record = try decode(row, read: read, markingID: markingID) { records.append(record) }
+        }
         return records + markings.values
     }
 

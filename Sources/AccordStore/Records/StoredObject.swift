@@ -54,18 +54,50 @@ public struct ObjectQuery: Sendable, Equatable {
     public var ids: [String]?
     /// Only these STIX types.
     public var types: [String]?
+    /// Only objects held under one of these labels at these levels.
+    public var labels: Set<ObjectLabel>?
+    /// At most this many (the oldest).
+    public var limit: Int?
 
-    public init(addedAfter: Date? = nil, ids: [String]? = nil, types: [String]? = nil) {
+    public init(addedAfter: Date? = nil, ids: [String]? = nil, types: [String]? = nil, labels: Set<ObjectLabel>? = nil, limit: Int? = nil) {
         self.addedAfter = addedAfter
         self.ids = ids
         self.types = types
+        self.labels = labels
+        self.limit = limit
     }
 
-    /// Whether `object` matches (what the backends' SQL selects).
+    /// Whether `object` matches (what the backends' SQL selects, but for ``limit``).
     public func matches(_ object: StoredObject) -> Bool {
         if let addedAfter, !(StoredValue.microseconds(object.dateAdded) > StoredValue.microseconds(addedAfter)) { return false }
         if let ids, !ids.contains(object.stixID) { return false }
         if let types, !types.contains(object.stixType) { return false }
+        if let labels, !labels.contains(ObjectLabel(label: object.label, localLevel: object.localLevel)) { return false }
         return true
+    }
+}
+
+/// A label and the level this node holds it at: what decides whether a user may read an object.
+public struct ObjectLabel: Sendable, Hashable {
+    public let label: String
+    public let localLevel: String
+
+    public init(label: String, localLevel: String) {
+        self.label = label
+        self.localLevel = localLevel
+    }
+}
+
+/// What a TAXII page needs to know about a whole collection without reading its objects
+/// (``NodeStore/objectLabels(collection:query:)``).
+public struct ObjectLabelSummary: Sendable, Equatable {
+    /// Each label (at its level) among the objects the query selects, with the earliest date one of them was added.
+    public var firstAdded: [ObjectLabel: Date]
+    /// Whether some object has more than one version among them.
+    public var hasVersions: Bool
+
+    public init(firstAdded: [ObjectLabel: Date], hasVersions: Bool) {
+        self.firstAdded = firstAdded
+        self.hasVersions = hasVersions
     }
 }
