@@ -166,6 +166,11 @@ extension PostgresStore {
             // `compromise-…`); the primary key's collation need not order text as bytes, so a prefix gets its own index.
             "CREATE INDEX inbox_compromise_reports ON inbox (envelope_id) WHERE starts_with(envelope_id, 'compromise-')",
         ]),
+        Migration(version: 5, name: "objects-labels", statements: [
+            // A TAXII page asks for each label's first date added in a collection (`objectLabels`): read from this
+            // index alone instead of every row of the collection.
+            "CREATE INDEX objects_labels ON objects (collection, label, local_level, date_added_us)",
+        ]),
     ]
 
     /// Key of the advisory lock that serialises concurrent migrators (replicas starting together).

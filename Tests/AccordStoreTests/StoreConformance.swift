@@ -35,8 +35,8 @@ struct StoreConformance {
     let appliedMigrations: @Sendable () async throws -> [String]
     /// What it should report: both backends share the first two; SQLite keeps outbox bytes beside the rows
     /// since v3; both keep signed roots apart (SQLite v4, PostgreSQL v3); PostgreSQL indexes the inbox's compromise
-    /// reports (v4; SQLite reads a range of the key).
-    var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots", "v4-inbox-compromise-reports"]
+    /// reports (v4; SQLite reads a range of the key); both index objects by label (PostgreSQL v5, SQLite v5).
+    var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots", "v4-inbox-compromise-reports", "v5-objects-labels"]
 
     func run(_ check: Check) async throws {
         switch check {
