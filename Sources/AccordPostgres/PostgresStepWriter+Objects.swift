@@ -40,11 +40,12 @@ extension PostgresStore {
     public func objects(collection: String, query: ObjectQuery) async throws -> [StoredObject] {
         if let labels = query.labels, labels.isEmpty { return [] }
         if let limit = query.limit, limit <= 0 { return [] }
-        let after = query.addedAfter.map(StoredValue.microseconds)
+        let after = query.addedAfter.map(StoredValue.microseconds), until = query.addedUntil.map(StoredValue.microseconds)
         let labels = query.labels.map(Array.init) ?? []
         return try await rows("reading objects", """
             SELECT collection, stix_id, version, date_added_us, originator, label, local_level, bytes
             FROM objects WHERE collection = \(collection) AND (\(after)::bigint IS NULL OR date_added_us > \(after)::bigint)
+              AND (\(until)::bigint IS NULL OR date_added_us <= \(until)::bigint)
               AND (\(query.ids == nil) OR stix_id = ANY(\(query.ids ?? [])::text[]))
               AND (\(query.types == nil) OR stix_type = ANY(\(query.types ?? [])::text[]))
               AND (\(query.labels == nil) OR (label, local_level) IN (
@@ -60,20 +61,22 @@ extension PostgresStore {
     }
 
     public func objectLabels(collection: String, query: ObjectQuery) async throws -> ObjectLabelSummary {
-        let after = query.addedAfter.map(StoredValue.microseconds)
+        let after = query.addedAfter.map(StoredValue.microseconds), until = query.addedUntil.map(StoredValue.microseconds)
         let rows = try await rows("reading objects", """
             WITH selected AS (
                 SELECT stix_id, label, local_level, date_added_us FROM objects
                 WHERE collection = \(collection) AND (\(after)::bigint IS NULL OR date_added_us > \(after)::bigint)
+                  AND (\(until)::bigint IS NULL OR date_added_us <= \(until)::bigint)
                   AND (\(query.ids == nil) OR stix_id = ANY(\(query.ids ?? [])::text[]))
                   AND (\(query.types == nil) OR stix_type = ANY(\(query.types ?? [])::text[])))
-            SELECT label, local_level, MIN(date_added_us),
+            SELECT label, local_level, MIN(date_added_us), MAX(date_added_us),
                    EXISTS (SELECT 1 FROM selected GROUP BY stix_id HAVING COUNT(*) > 1)
             FROM selected GROUP BY label, local_level
             """) { row in
             (ObjectLabel(label: try row[0].decode(String.self), localLevel: try row[1].decode(String.self)),
-             StoredValue.date(microseconds: try row[2].decode(Int64.self)), try row[3].decode(Bool.self))
+             StoredValue.date(microseconds: try row[2].decode(Int64.self)), try row[3].decode(Int64.self), try row[4].decode(Bool.self))
         }
-        return ObjectLabelSummary(firstAdded: Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: min), hasVersions: rows.contains { $0.2 })
+        return ObjectLabelSummary(firstAdded: Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: min), hasVersions: rows.contains { $0.3 },
+                                  lastAdded: rows.map(\.2).max().map(StoredValue.date(microseconds:)))
     }
 }

@@ -58,17 +58,21 @@ extension SQLiteStore {
         try await read("reading objects") { db in
             let filter = Self.objectFilter(collection: collection, query: query)
             let rows = try Row.fetchAll(db, SQLRequest<Row>(literal: """
-                SELECT label, local_level, MIN(date_added_us) FROM objects WHERE \(filter) GROUP BY label, local_level
+                SELECT label, local_level, MIN(date_added_us), MAX(date_added_us) FROM objects WHERE \(filter) GROUP BY label, local_level
                 """))
             var firstAdded: [ObjectLabel: Date] = [:]
+            var lastAdded: Int64?
             for row in rows {
-                firstAdded[ObjectLabel(label: try row.decode(atIndex: 0), localLevel: try row.decode(atIndex: 1))] =
-                    StoredValue.date(microseconds: try row.decode(atIndex: 2))
+                let first = StoredValue.date(microseconds: try row.decode(atIndex: 2))
+                // Labels that differ only in Unicode normalisation are one key in Swift: the earliest date wins.
+                let key = ObjectLabel(label: try row.decode(atIndex: 0), localLevel: try row.decode(atIndex: 1))
+                firstAdded[key] = min(firstAdded[key] ?? first, first)
+                lastAdded = max(lastAdded ?? .min, try row.decode(atIndex: 3))
             }
             let versions = try Bool.fetchOne(db, SQLRequest<Bool>(literal: """
                 SELECT EXISTS (SELECT 1 FROM objects WHERE \(filter) GROUP BY stix_id HAVING COUNT(*) > 1)
                 """)) ?? false
-            return ObjectLabelSummary(firstAdded: firstAdded, hasVersions: versions)
+            return ObjectLabelSummary(firstAdded: firstAdded, hasVersions: versions, lastAdded: lastAdded.map(StoredValue.date(microseconds:)))
         }
     }
 
@@ -76,6 +80,7 @@ extension SQLiteStore {
     private static func objectFilter(collection: String, query: ObjectQuery) -> SQL {
         var sql: SQL = "collection = \(collection)"
         if let after = query.addedAfter { sql += " AND date_added_us > \(StoredValue.microseconds(after))" }
+        if let until = query.addedUntil { sql += " AND date_added_us <= \(StoredValue.microseconds(until))" }
         if let ids = query.ids { sql += " AND stix_id IN \(ids)" }
         if let types = query.types { sql += " AND stix_type IN \(types)" }
         return sql

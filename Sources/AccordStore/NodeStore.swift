@@ -81,8 +81,8 @@ public protocol NodeStore: Sendable {
     /// Objects of one collection matching `query`, by date added (oldest first).
     func objects(collection: String, query: ObjectQuery) async throws -> [StoredObject]
     /// The labels among the objects of one collection matching `query` (its `labels` and `limit` ignored), each with
-    /// the earliest date added, and whether some object has several versions among them: computed by the
-    /// database, without reading the objects.
+    /// the earliest date added, whether some object has several versions among them, and the latest date added:
+    /// computed by the database, without reading the objects.
     func objectLabels(collection: String, query: ObjectQuery) async throws -> ObjectLabelSummary
 
     // MARK: Audit log

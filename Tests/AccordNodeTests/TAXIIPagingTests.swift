@@ -121,7 +121,9 @@ struct TAXIIPagingTests {
         let middle = TAXIIService.stamp(stored[4].dateAdded).text
         let users = [federation.user("KR", clearance: "II", topics: ["nk-missile"]), federation.user("KR", clearance: "III", topics: ["nk-missile"]),
                      federation.user("KR", clearance: "II", topics: [])]
-        let filters = ["", "match[type]=note", "match[type]=report,marking-definition", "match[type]=marking-definition", "match[version]=first",
+        // An `added_after` between two microseconds (nanoseconds given) keeps the later one only.
+        let between = String(middle.dropLast()) + "500Z"
+        let filters = ["added_after=\(between)", "", "match[type]=note", "match[type]=report,marking-definition", "match[type]=marking-definition", "match[version]=first",
                        "match[version]=all", "added_after=\(middle)", "added_after=\(middle)&match[type]=report"]
         var pages = 0
         for user in users {

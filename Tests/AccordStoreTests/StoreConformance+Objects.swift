@@ -56,7 +56,9 @@ extension StoreConformance {
         #expect(summary == ObjectLabelSummary(firstAdded: [
             ObjectLabel(label: missile, localLevel: "II"): added["report--a"]!, ObjectLabel(label: maritime, localLevel: "III"): added["note--b"]!,
             ObjectLabel(label: missile, localLevel: "I"): added["report--d"]!,
-        ], hasVersions: false))
+        ], hasVersions: false, lastAdded: added["report--e"]!))
+        // A read bounded by it.
+        #expect(try await store.objects(collection: "c1", query: ObjectQuery(addedUntil: added["report--c"])).map(\.stixID) == ["report--a", "note--b", "report--c"])
         // The query's filters apply; its labels and limit do not.
         let reports = try await store.objectLabels(collection: "c1", query: ObjectQuery(addedAfter: added["report--a"], types: ["report"], limit: 1))
         #expect(reports.firstAdded == [ObjectLabel(label: missile, localLevel: "II"): added["report--c"]!, ObjectLabel(label: missile, localLevel: "I"): added["report--d"]!,
@@ -73,7 +75,7 @@ extension StoreConformance {
         try await store.commit(StepWrite(objects: [object("report--c", label: missile, version: "2024-02-01T00:00:00.000Z", at: 6)]))
         #expect(try await store.objectLabels(collection: "c1", query: ObjectQuery()).hasVersions)
         #expect(try await !store.objectLabels(collection: "c1", query: ObjectQuery(ids: ["report--a", "note--b"])).hasVersions)
-        #expect(try await store.objectLabels(collection: "empty", query: ObjectQuery()) == ObjectLabelSummary(firstAdded: [:], hasVersions: false))
+        #expect(try await store.objectLabels(collection: "empty", query: ObjectQuery()) == ObjectLabelSummary(firstAdded: [:], hasVersions: false, lastAdded: nil))
     }
 }
 

@@ -151,7 +151,10 @@ final class TAXIIService: Sendable {
             markings[markingID] = TAXIIRecord(object: marking.object, dateAdded: Self.stamp(first))
         }
         // The rows the pager keeps: of the filter's types (markings are not rows), under a label the user may read.
-        var window = ObjectQuery(types: filter.types.map { Array($0) }, labels: Set(readable.keys), limit: pager.limit(for: filter) + 2)
+        // Bounded by the summary's last date: what was committed since (later by construction) waits for the next page,
+        // so the rows read are those the summary described (their labels, one version each).
+        var window = ObjectQuery(addedUntil: summary.lastAdded, types: filter.types.map { Array($0) }, labels: Set(readable.keys),
+                                 limit: pager.limit(for: filter) + 2)
         // From the cursor's date on (inclusive), and strictly after `added_after`.
         let bounds = [filter.next.flatMap(Self.cursorDateAdded).map { Self.microseconds($0) - 1 }, filter.addedAfter.map(Self.microseconds)]
         if let bound = bounds.compactMap({ $0 }).max() { window.addedAfter = StoredValue.date(microseconds: bound) }

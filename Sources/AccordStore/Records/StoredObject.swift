@@ -50,6 +50,8 @@ public struct StoredObject: Sendable, Equatable {
 public struct ObjectQuery: Sendable, Equatable {
     /// Only objects added strictly after this instant.
     public var addedAfter: Date?
+    /// Only objects added at or before this instant.
+    public var addedUntil: Date?
     /// Only these STIX ids.
     public var ids: [String]?
     /// Only these STIX types.
@@ -59,8 +61,12 @@ public struct ObjectQuery: Sendable, Equatable {
     /// At most this many (the oldest).
     public var limit: Int?
 
-    public init(addedAfter: Date? = nil, ids: [String]? = nil, types: [String]? = nil, labels: Set<ObjectLabel>? = nil, limit: Int? = nil) {
+    public init(
+        addedAfter: Date? = nil, addedUntil: Date? = nil, ids: [String]? = nil, types: [String]? = nil, labels: Set<ObjectLabel>? = nil,
+        limit: Int? = nil
+    ) {
         self.addedAfter = addedAfter
+        self.addedUntil = addedUntil
         self.ids = ids
         self.types = types
         self.labels = labels
@@ -70,6 +76,7 @@ public struct ObjectQuery: Sendable, Equatable {
     /// Whether `object` matches (what the backends' SQL selects, but for ``limit``).
     public func matches(_ object: StoredObject) -> Bool {
         if let addedAfter, !(StoredValue.microseconds(object.dateAdded) > StoredValue.microseconds(addedAfter)) { return false }
+        if let addedUntil, !(StoredValue.microseconds(object.dateAdded) <= StoredValue.microseconds(addedUntil)) { return false }
         if let ids, !ids.contains(object.stixID) { return false }
         if let types, !types.contains(object.stixType) { return false }
         if let labels, !labels.contains(ObjectLabel(label: object.label, localLevel: object.localLevel)) { return false }
@@ -95,9 +102,13 @@ public struct ObjectLabelSummary: Sendable, Equatable {
     public var firstAdded: [ObjectLabel: Date]
     /// Whether some object has more than one version among them.
     public var hasVersions: Bool
+    /// The latest date added among them (nil: none): rows committed after the summary are later, so a read bounded
+    /// by it sees the rows the summary describes and no others.
+    public var lastAdded: Date?
 
-    public init(firstAdded: [ObjectLabel: Date], hasVersions: Bool) {
+    public init(firstAdded: [ObjectLabel: Date], hasVersions: Bool, lastAdded: Date?) {
         self.firstAdded = firstAdded
         self.hasVersions = hasVersions
+        self.lastAdded = lastAdded
     }
 }
