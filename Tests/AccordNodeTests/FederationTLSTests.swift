@@ -1,9 +1,13 @@
+import AccordCore
 import AccordCrypto
+import AccordSQLite
+import AccordStore
 import AsyncHTTPClient
 import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTLS
+import Logging
 import NIOCore
 import NIOSSL
 import SwiftASN1
@@ -74,6 +78,28 @@ struct FederationTLSTests {
             // The client refuses a server whose certificate it did not pin.
             await #expect(throws: (any Error).self) { try await get(port: port, client: jp, pinning: stranger) }
         }
+    }
+
+    @Test("a revoked peer certificate is not pinned: its holder fails the handshake, the others get through, and the node audits it")
+    func revoked() async throws {
+        let kr = try makeTLSIdentity("KR node"), jp = try makeTLSIdentity("JP node"), us = try makeTLSIdentity("US node")
+        let jpFingerprint = FederationTLS.fingerprint(jp.certificateDER)
+        let certificates = [PartyCode("JP")!: jp.certificateDER, PartyCode("US")!: us.certificateDER]
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let engine = federation.nodes["KR"]!
+        let before = try await federation.stores["KR"]!.auditSize()
+        let pinned = await NodeRuntime.trusted(certificates, revoked: [jpFingerprint], engine: engine, logger: Logger(label: "test"))
+        #expect(pinned.keys.map(\.rawValue) == ["US"])
+        let entries = try await federation.stores["KR"]!.auditLeaves(in: before..<(try await federation.stores["KR"]!.auditSize()))
+        let text = entries.map { String(decoding: $0.entry, as: UTF8.self) }.joined()
+        #expect(entries.count == 1 && text.contains(jpFingerprint) && text.contains("revoked"))
+        try await withServer(identity: kr, pinned: pinned.values.map { TLSIdentity(certificateDER: $0, privateKeyDER: []) }) { port in
+            let answer = try await get(port: port, client: us, pinning: kr)
+            #expect(answer == "ok")
+            await #expect(throws: (any Error).self) { try await get(port: port, client: jp, pinning: kr) }
+        }
+        // Nothing revoked: both pinned, nothing audited.
+        #expect(FederationTLS.pinnable(certificates, revoked: []).pinned.count == 2)
     }
 
     @Test("node identities' own certificates work for pinned mutual TLS")

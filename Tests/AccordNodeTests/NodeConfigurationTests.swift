@@ -27,6 +27,18 @@ struct NodeConfigurationTests {
         validJSON.replacingOccurrences(of: #""agreements":null,"#, with: #""agreements":null,"taxii":\#(object),"#)
     }
 
+    static func withRevoked(_ list: String) -> String {
+        validJSON.replacingOccurrences(of: #""agreements":null,"#, with: #""agreements":null,"revokedCertificates":\#(list),"#)
+    }
+
+    @Test("revoked certificates are SHA-256 fingerprints, kept lower-case; none by default")
+    func revokedCertificates() throws {
+        let fingerprint = String(repeating: "AB", count: 32)
+        let configuration = try NodeConfiguration.decode(Data(Self.withRevoked(#"["\#(fingerprint)"]"#).utf8), relativeTo: URL(fileURLWithPath: "/tmp"))
+        #expect(configuration.revokedCertificates == [fingerprint.lowercased()])
+        #expect(try NodeConfiguration.decode(Data(Self.validJSON.utf8), relativeTo: URL(fileURLWithPath: "/tmp")).revokedCertificates.isEmpty)
+    }
+
     @Test("the taxii object sets the limits it names; the others keep their defaults")
     func taxiiLimits() throws {
         let json = Self.withTAXII(#"{"maxContentLength": 1048576, "maxObjects": 200, "maxLimit": 500, "maxStatuses": 50}"#)
@@ -58,6 +70,8 @@ struct NodeConfigurationTests {
         (withTAXII(#"{"maxObjects": 2.5}"#), "taxii.maxObjects 2.5 must be a whole number"),
         (withTAXII(#"{"maxStatuses": 1e300}"#), "taxii.maxStatuses 1e+300 must be a whole number"),
         (withTAXII("[]"), "wrong type at 'taxii'"),
+        (withRevoked(#"["abc"]"#), "revokedCertificates: 'abc' is not a SHA-256 fingerprint (64 hex digits)"),
+        (withRevoked(#""abc""#), "wrong type at 'revokedCertificates'"),
     ])
     func malformed(json: String, fragment: String) {
         #expect {

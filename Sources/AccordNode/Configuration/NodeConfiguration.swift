@@ -74,6 +74,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public let users: [UserEntry]
     /// Limits of the TAXII server (the `"taxii"` object; absent fields keep their defaults).
     public let taxii: TAXIIOptions
+    /// SHA-256 fingerprints (lower-case hex) of TLS certificates this node no longer trusts, even if pinned.
+    public var revokedCertificates: Set<String> = []
 
     /// Reads and checks a configuration file.
     public static func load(from file: URL) throws(NodeConfigurationError) -> NodeConfiguration {
@@ -143,9 +145,18 @@ public struct NodeConfiguration: Sendable, Equatable {
             users.append(UserEntry(id: entry.id, clearance: entry.clearance, needToKnow: topics, tokenSHA256: entry.tokenSHA256.lowercased(),
                                    passwordSHA256: entry.passwordSHA256?.lowercased(), roles: roles))
         }
-        return NodeConfiguration(
+        var revoked: Set<String> = []
+        for fingerprint in file.revokedCertificates ?? [] {
+            guard fingerprint.count == 64, fingerprint.allSatisfy(\.isHexDigit) else {
+                throw NodeConfigurationError("revokedCertificates: '\(fingerprint.prefix(80))' is not a SHA-256 fingerprint (64 hex digits)")
+            }
+            revoked.insert(fingerprint.lowercased())
+        }
+        var configuration = NodeConfiguration(
             party: party, federation: file.federation, api: file.api, identity: path(file.identity), store: store,
             agreements: file.agreements.map(path), peers: peers, users: users, taxii: try taxii(file.taxii ?? [:]))
+        configuration.revokedCertificates = revoked
+        return configuration
     }
 
     /// The TAXII limits from the `"taxii"` object: known fields only, each a whole number within its bounds.
@@ -220,4 +231,5 @@ private struct ConfigurationFile: Decodable {
     let peers: [PeerEntry]
     let users: [UserEntry]?
     let taxii: [String: Double]?
+    let revokedCertificates: [String]?
 }

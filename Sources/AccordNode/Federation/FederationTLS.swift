@@ -1,3 +1,4 @@
+import AccordCore
 import Crypto
 import Foundation
 import NIOSSL
@@ -22,6 +23,21 @@ public enum FederationTLS {
     /// SHA-256 fingerprint of a DER certificate, lower-case hex: how peers are named in configuration.
     public static func fingerprint(_ der: [UInt8]) -> String {
         SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The peers' certificates to pin, and apart the peers whose pinned certificate is revoked (its
+    /// fingerprint is in `revoked`): a revoked certificate is trusted in neither direction, so its
+    /// holder fails the handshake here and this node does not connect to it.
+    public static func pinnable(
+        _ certificates: [PartyCode: [UInt8]], revoked: Set<String>
+    ) -> (pinned: [PartyCode: [UInt8]], revoked: [(party: PartyCode, fingerprint: String)]) {
+        var pinned: [PartyCode: [UInt8]] = [:]
+        var refused: [(party: PartyCode, fingerprint: String)] = []
+        for (party, der) in certificates.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let fingerprint = fingerprint(der)
+            if revoked.contains(fingerprint) { refused.append((party, fingerprint)) } else { pinned[party] = der }
+        }
+        return (pinned, refused)
     }
 
     /// Server side: present `identity`, require a client certificate, accept only `pinnedPeers`.

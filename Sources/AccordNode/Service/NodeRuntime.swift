@@ -1,3 +1,4 @@
+import AccordAudit
 import AccordCore
 import AccordCrypto
 import AccordPostgres
@@ -45,17 +46,19 @@ public enum NodeRuntime {
         let engine = try NodeEngine(identity: identity, peers: bundles, book: book, store: store, clock: { clock.now() },
                                     retryClock: Date.init, logger: logger)
         try await engine.restoreNotes()
+        let pinned = await trusted(certificates, revoked: configuration.revokedCertificates, engine: engine, logger: logger)
         let metrics = NodeMetrics()
         let tls = TLSIdentity(certificateDER: identity.certificateDER, privateKeyDER: identity.tlsPrivateKeyDER)
         let federation = try FederationApplication.build(
-            engine: engine, tls: try FederationTLS.serverConfiguration(identity: tls, pinnedPeers: Array(certificates.values)),
+            engine: engine, tls: try FederationTLS.serverConfiguration(identity: tls, pinnedPeers: Array(pinned.values)),
             metrics: metrics, host: configuration.federation.host, port: configuration.federation.port)
         let api = try APIApplication.build(
             engine: engine, users: configuration.users, clock: clock, metrics: metrics,
             host: configuration.api.host, port: configuration.api.port, taxii: configuration.taxii)
-        let clients = try configuration.peers.map { peer in
-            PeerClient(party: peer.party, url: peer.url,
-                       tls: try FederationTLS.clientConfiguration(identity: tls, pinnedPeers: [certificates[peer.party]!]))
+        let clients = try configuration.peers.compactMap { peer in
+            try pinned[peer.party].map { der in
+                PeerClient(party: peer.party, url: peer.url, tls: try FederationTLS.clientConfiguration(identity: tls, pinnedPeers: [der]))
+            }
         }
         let worker = OutboxWorker(engine: engine, peers: clients, metrics: metrics, logger: logger)
         logger.info("node starting", metadata: [
@@ -74,5 +77,20 @@ public enum NodeRuntime {
         for client in clients { try? await client.shutdown() }
         // A last signed tree head, so that nothing logged before the stop can be cut off unnoticed.
         do { try await engine.signTreeHead() } catch { logger.error("cannot sign the final tree head", metadata: ["accord.error": "\(error)"]) }
+    }
+
+    /// The peers' certificates to pin. A revoked one is trusted in neither direction: its holder fails the handshake,
+    /// and rows for that peer wait in the outbox until the operator pins a new certificate. Said at every start, and
+    /// audited as a security event.
+    static func trusted(
+        _ certificates: [PartyCode: [UInt8]], revoked: Set<String>, engine: NodeEngine, logger: Logger
+    ) async -> [PartyCode: [UInt8]] {
+        let (pinned, refused) = FederationTLS.pinnable(certificates, revoked: revoked)
+        for peer in refused {
+            let detail = "\(peer.party)'s pinned certificate \(peer.fingerprint) is revoked (revokedCertificates): not trusted, nothing is sent to \(peer.party)"
+            logger.error("peer certificate revoked", metadata: ["accord.peer": "\(peer.party)", "accord.fingerprint": "\(peer.fingerprint)"])
+            await engine.audit(.securityEvent(kind: .unknownPeer, peer: peer.party.rawValue, envelopeID: nil, detail: detail))
+        }
+        return pinned
     }
 }
