@@ -60,10 +60,11 @@ public struct Envelope: Sendable, Equatable {
     /// per batch beside the envelopes. The caller passes the digest it computed once for the batch.
     /// A relayed envelope whose relay attachment can be detached (its consent is batch-signed) is written as
     /// version 3: its header in the detached form too, naming the originator's root and consent root
-    /// (``RelayAttachment/detachedRoots``, which go beside it as well).
-    public func detachedEncoding(rootDigest: [UInt8]) -> [UInt8] {
+    /// (``RelayAttachment/detachedRoots``, which go beside it as well) — unless `keepingRelayWhole`, for a
+    /// reader of version 2 only.
+    public func detachedEncoding(rootDigest: [UInt8], keepingRelayWhole: Bool = false) -> [UInt8] {
         precondition(rootDigest.count == 32, "a root digest is 32 bytes")
-        let detachedHeader = header.relay == nil ? nil : header.detachedEncoded
+        let detachedHeader = header.relay == nil || keepingRelayWhole ? nil : header.detachedEncoded
         let headerBytes = detachedHeader ?? self.headerBytes
         var writer = ByteWriter(capacity: headerBytes.count + ciphertext.count + 64 + 33 * proof.path.count)
         writer.tag(Self.tag)

@@ -187,25 +187,44 @@ extension NodeEngine {
     }
 
     /// Sends `transmission` as it is (detached envelopes, version 3 when it carries roots, 4 with consent roots) unless
-    /// `peer` is known to read an older version only: a node not yet upgraded answers HTTP 400 naming the version.
-    /// Then this round and later ones go self-contained (each envelope with its root inside, no roots list; the
-    /// peer answers with receipts of version 2) until this node restarts and asks again.
+    /// `peer` is known to read an older version only: a node not yet upgraded answers HTTP 400 naming the newest
+    /// version it reads. Then this round and later ones go in the form it reads, until this node restarts and asks
+    /// again: to a node that reads version 3, relayed envelopes go as version 2 (the relay attachment whole, the batch
+    /// root still apart); to one that reads 1 and 2, every envelope goes self-contained (version 1, no roots list; it
+    /// answers with receipts of version 2).
     func sendCompatible(
         to peer: PartyCode, _ transmission: Transmission, send: @Sendable (Transmission) async throws -> PeerAnswer
     ) async throws -> PeerAnswer {
         guard !transmission.roots.isEmpty else { return try await send(transmission) }
-        if !selfContainedPeers.withLock({ $0.contains(peer) }) {
-            do { return try await send(transmission) } catch let error as NodeError where Transmission.isOlderVersionRefusal(error.message) {
-                selfContainedPeers.withLock { _ = $0.insert(peer) }
-                logger.warning("peer does not read this transmission version: sending it self-contained envelopes", metadata: [
-                    "accord.peer": "\(peer)", "accord.answer": "\(error.message)"])
+        var newest = peerTransmissionVersions.withLock { $0[peer] }
+        if newest.map({ $0 >= Int(transmission.version) }) ?? true {
+            do { return try await send(transmission) } catch let error as NodeError {
+                guard let read = Transmission.newestVersionRead(from: error.message) else { throw error }
+                peerTransmissionVersions.withLock { $0[peer] = read }
+                newest = read
+                logger.warning("peer does not read this transmission version: sending it a form it reads", metadata: [
+                    "accord.peer": "\(peer)", "accord.reads": "1...\(read)", "accord.answer": "\(error.message)"])
             }
         }
         let roots = try DetachedRoots(encodedBatch: transmission.roots, encodedConsent: transmission.consentRoots)
+        if let newest, newest >= 3 {
+            // Relayed envelopes with their attachment whole (version 2); the rest as they are; no consent roots.
+            let envelopes = try transmission.envelopes.map { bytes in
+                try Envelope.namedRoots(ofEncoded: bytes).consent.isEmpty
+                    ? bytes : try Self.keepingRelayWhole(Envelope(encoded: bytes, detachedRoots: roots))
+            }
+            return try await send(Transmission(announcements: transmission.announcements, envelopes: envelopes,
+                                               statements: transmission.statements, roots: transmission.roots))
+        }
         let envelopes = try transmission.envelopes.map { bytes in
             try Envelope.namedRoots(ofEncoded: bytes).batch.isEmpty ? bytes : try Envelope(encoded: bytes, detachedRoots: roots).encoded
         }
         return try await send(Transmission(announcements: transmission.announcements, envelopes: envelopes, statements: transmission.statements))
+    }
+
+    /// A version-3 envelope as version 2: the relay attachment whole, the batch root still named by digest.
+    private static func keepingRelayWhole(_ envelope: Envelope) -> [UInt8] {
+        envelope.detachedEncoding(rootDigest: envelope.rootDigest ?? envelope.root.digest, keepingRelayWhole: true)
     }
 
     /// Verifies a round's receipts and records them as deliveries (refused rows as retries on their own backoff), in one step.

@@ -36,7 +36,8 @@ public final class NodeEngine: Sendable {
     /// store record: a receipt carrying the same head again needs neither.
     let latestPeerHeads = Mutex<[PartyCode: (bytes: [UInt8], reference: PeerTreeHeadReference)]>([:])
     /// Peers that answered a transmission of version 3 as a node not yet upgraded does: they get self-contained envelopes.
-    let selfContainedPeers = Mutex<Set<PartyCode>>([])
+    /// The newest transmission version each peer not yet upgraded said it reads (in memory: asked again after a restart).
+    let peerTransmissionVersions = Mutex<[PartyCode: Int]>([:])
     /// The node's audit log over its store, signing tree heads with the hybrid key.
     let auditLog: AuditLog
     /// Tree heads are signed and kept one at a time: two transmissions received together could otherwise each

@@ -19,10 +19,13 @@ public struct Transmission: Sendable, Equatable {
     /// a version it does not read: `transmission has version N; this node reads 1...M` with M < N (a node that
     /// reads 1...2 answers that to version 3 and to 4, one that reads 1...3 to version 4). The sender then sends it
     /// self-contained envelopes (``NodeEngine/sendCompatible(to:_:send:)``).
-    static func isOlderVersionRefusal(_ message: String) -> Bool {
+    static func isOlderVersionRefusal(_ message: String) -> Bool { newestVersionRead(from: message) != nil }
+
+    /// The newest version a node says it reads, from such an answer (M); nil for any other message.
+    static func newestVersionRead(from message: String) -> Int? {
         guard let match = message.firstMatch(of: /transmission has version (\d{1,3}); this node reads 1\.\.\.(\d{1,3})/),
-              let sent = Int(match.1), let read = Int(match.2) else { return false }
-        return read < sent
+              let sent = Int(match.1), let read = Int(match.2), read < sent else { return nil }
+        return read
     }
 
     public let announcements: [[UInt8]]
