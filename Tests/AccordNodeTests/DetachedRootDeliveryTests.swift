@@ -98,6 +98,49 @@ struct DetachedRootDeliveryTests {
         #expect(seen.withLock { $0 }.last == (newest >= 3 ? 3 : 1) && seen.withLock { $0 }.count == 3)
     }
 
+    @Test("a peer that reads less than it said (rolled back) is asked down version by version; each form carries only the roots it names")
+    func steppingDown() async throws {
+        let federation = try await Federation(at: "2015-06-01T00:00:00Z")
+        let us = federation.nodes["US"]!
+        _ = try await federation.nodes["KR"]!.release(
+            [ReleaseSubmission(objectID: "r1", label: "KR//II//REL TO JP,US//TOPIC nk-missile", object: Array("{}".utf8), recipients: [JP])],
+            by: federation.user("KR", clearance: "I", topics: ["nk-missile"]))
+        #expect(try await federation.deliver("KR", "US").delivered == 1)
+        let sent = Mutex<Transmission?>(nil)
+        _ = try? await us.deliver(to: JP) { transmission in
+            sent.withLock { $0 = transmission }
+            throw NodeError(.store, "JP is down")
+        }
+        let original = try #require(sent.withLock { $0 })
+        #expect(original.version == 4 && original.roots.count == 2)
+        // The form for a reader of 3: the relayed envelope as version 2, only its own batch's root (KR's is inside it).
+        let three = try NodeEngine.form(of: original, readableUpTo: 3)
+        #expect(three.version == 3 && three.roots.count == 1 && three.consentRoots.isEmpty)
+        #expect(three.envelopes.allSatisfy { $0[1 + Int($0[0])] == Envelope.detachedVersion })
+        #expect(try NodeEngine.form(of: original, readableUpTo: 2).version == 1)
+        #expect(try NodeEngine.form(of: original, readableUpTo: nil) == original && NodeEngine.form(of: original, readableUpTo: 4) == original)
+        // Remembered 3, then the peer says 1...2: the same round goes self-contained.
+        let versions = Mutex<[UInt8]>([])
+        let jp = federation.nodes["JP"]!
+        let answer = try await us.sendCompatible(to: JP, original) { transmission in
+            versions.withLock { $0.append(transmission.version) }
+            let newest = versions.withLock { $0.count } == 1 ? 3 : 2
+            guard Int(transmission.version) <= newest else {
+                throw NodeError(.refused, "JP answered HTTP 400: transmission has version \(transmission.version); this node reads 1...\(newest)")
+            }
+            return await jp.receive(transmission)
+        }
+        #expect(versions.withLock { $0 } == [4, 3, 1])
+        #expect(answer.results.count == 1)
+        if case .receipt = answer.results[0] {} else { Issue.record("not a receipt: \(answer.results[0])") }
+        // A peer that refuses every form ends with an error, not a loop.
+        await #expect(throws: NodeError.self) {
+            _ = try await us.sendCompatible(to: JP, original) { transmission in
+                throw NodeError(.refused, "transmission has version \(transmission.version); this node reads 1...0")
+            }
+        }
+    }
+
     @Test("what a node not yet upgraded answers is told apart from other refusals")
     func olderVersionRefusals() {
         for (sent, read) in [(3, 2), (4, 2), (4, 3)] {

@@ -71,6 +71,7 @@ struct NodeConfigurationTests {
         (withTAXII(#"{"maxStatuses": 1e300}"#), "taxii.maxStatuses 1e+300 must be a whole number"),
         (withTAXII("[]"), "wrong type at 'taxii'"),
         (withRevoked(#"["abc"]"#), "revokedCertificates: 'abc' is not a SHA-256 fingerprint (64 hex digits)"),
+        (withRevoked(#"["\#(String(repeating: "Ａ", count: 64))"]"#), "is not a SHA-256 fingerprint"),
         (withRevoked(#""abc""#), "wrong type at 'revokedCertificates'"),
     ])
     func malformed(json: String, fragment: String) {

@@ -124,7 +124,7 @@ public struct NodeConfiguration: Sendable, Equatable {
             guard !entry.id.isEmpty, !users.contains(where: { $0.id == entry.id }) else {
                 throw NodeConfigurationError("user id '\(entry.id)' is empty or listed twice")
             }
-            guard entry.tokenSHA256.count == 64, entry.tokenSHA256.allSatisfy(\.isHexDigit) else {
+            guard Self.isSHA256Hex(entry.tokenSHA256) else {
                 throw NodeConfigurationError("user \(entry.id): tokenSHA256 must be 64 hex digits")
             }
             var topics: [Topic] = []
@@ -132,7 +132,7 @@ public struct NodeConfiguration: Sendable, Equatable {
                 guard let topic = Topic(text) else { throw NodeConfigurationError("user \(entry.id): '\(text)' is not a topic") }
                 topics.append(topic)
             }
-            if let hash = entry.passwordSHA256, hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {
+            if let hash = entry.passwordSHA256, !Self.isSHA256Hex(hash) {
                 throw NodeConfigurationError("user \(entry.id): passwordSHA256 must be 64 hex digits")
             }
             var roles: [Role] = []
@@ -147,7 +147,7 @@ public struct NodeConfiguration: Sendable, Equatable {
         }
         var revoked: Set<String> = []
         for fingerprint in file.revokedCertificates ?? [] {
-            guard fingerprint.count == 64, fingerprint.allSatisfy(\.isHexDigit) else {
+            guard Self.isSHA256Hex(fingerprint) else {
                 throw NodeConfigurationError("revokedCertificates: '\(fingerprint.prefix(80))' is not a SHA-256 fingerprint (64 hex digits)")
             }
             revoked.insert(fingerprint.lowercased())
@@ -157,6 +157,11 @@ public struct NodeConfiguration: Sendable, Equatable {
             agreements: file.agreements.map(path), peers: peers, users: users, taxii: try taxii(file.taxii ?? [:]))
         configuration.revokedCertificates = revoked
         return configuration
+    }
+
+    /// 64 ASCII hex digits (`Character.isHexDigit` alone also takes fullwidth forms, which never match a digest).
+    static func isSHA256Hex(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// The TAXII limits from the `"taxii"` object: known fields only, each a whole number within its bounds.

@@ -196,30 +196,45 @@ extension NodeEngine {
         to peer: PartyCode, _ transmission: Transmission, send: @Sendable (Transmission) async throws -> PeerAnswer
     ) async throws -> PeerAnswer {
         guard !transmission.roots.isEmpty else { return try await send(transmission) }
-        var newest = peerTransmissionVersions.withLock { $0[peer] }
-        if newest.map({ $0 >= Int(transmission.version) }) ?? true {
-            do { return try await send(transmission) } catch let error as NodeError {
+        var tried = Int.max
+        while true {
+            let form = try Self.form(of: transmission, readableUpTo: peerTransmissionVersions.withLock { $0[peer] })
+            guard Int(form.version) < tried else { throw NodeError(.malformed, "\(peer) reads no form of this transmission") }
+            tried = Int(form.version)
+            do { return try await send(form) } catch let error as NodeError {
+                // Each such answer names an older version than the one sent, so this ends.
                 guard let read = Transmission.newestVersionRead(from: error.message) else { throw error }
                 peerTransmissionVersions.withLock { $0[peer] = read }
-                newest = read
                 logger.warning("peer does not read this transmission version: sending it a form it reads", metadata: [
                     "accord.peer": "\(peer)", "accord.reads": "1...\(read)", "accord.answer": "\(error.message)"])
             }
         }
+    }
+
+    /// `transmission` in a form a peer that reads versions up to `newest` reads (as it is when unknown or new enough).
+    static func form(of transmission: Transmission, readableUpTo newest: Int?) throws -> Transmission {
+        guard let newest, newest < Int(transmission.version) else { return transmission }
         let roots = try DetachedRoots(encodedBatch: transmission.roots, encodedConsent: transmission.consentRoots)
-        if let newest, newest >= 3 {
-            // Relayed envelopes with their attachment whole (version 2); the rest as they are; no consent roots.
+        guard newest >= 3 else {
             let envelopes = try transmission.envelopes.map { bytes in
-                try Envelope.namedRoots(ofEncoded: bytes).consent.isEmpty
-                    ? bytes : try Self.keepingRelayWhole(Envelope(encoded: bytes, detachedRoots: roots))
+                try Envelope.namedRoots(ofEncoded: bytes).batch.isEmpty ? bytes : try Envelope(encoded: bytes, detachedRoots: roots).encoded
             }
-            return try await send(Transmission(announcements: transmission.announcements, envelopes: envelopes,
-                                               statements: transmission.statements, roots: transmission.roots))
+            return Transmission(announcements: transmission.announcements, envelopes: envelopes, statements: transmission.statements)
         }
+        // Relayed envelopes with their attachment whole (version 2); the rest as they are; only the roots still named.
+        var named = Set<[UInt8]>()
         let envelopes = try transmission.envelopes.map { bytes in
-            try Envelope.namedRoots(ofEncoded: bytes).batch.isEmpty ? bytes : try Envelope(encoded: bytes, detachedRoots: roots).encoded
+            let names = try Envelope.namedRoots(ofEncoded: bytes)
+            guard !names.consent.isEmpty else {
+                named.formUnion(names.batch)
+                return bytes
+            }
+            let envelope = try Envelope(encoded: bytes, detachedRoots: roots)
+            named.insert(envelope.rootDigest ?? envelope.root.digest)
+            return keepingRelayWhole(envelope)
         }
-        return try await send(Transmission(announcements: transmission.announcements, envelopes: envelopes, statements: transmission.statements))
+        return Transmission(announcements: transmission.announcements, envelopes: envelopes, statements: transmission.statements,
+                            roots: transmission.roots.filter { named.contains(SignedBatchRoot.digest(ofEncoded: $0)) })
     }
 
     /// A version-3 envelope as version 2: the relay attachment whole, the batch root still named by digest.

@@ -86,6 +86,10 @@ public enum NodeRuntime {
         _ certificates: [PartyCode: [UInt8]], revoked: Set<String>, engine: NodeEngine, logger: Logger
     ) async -> [PartyCode: [UInt8]] {
         let (pinned, refused) = FederationTLS.pinnable(certificates, revoked: revoked)
+        let known = Set(certificates.values.map(FederationTLS.fingerprint))
+        for fingerprint in revoked.subtracting(known).sorted() {
+            logger.warning("a revoked certificate matches no pinned peer", metadata: ["accord.fingerprint": "\(fingerprint)"])
+        }
         for peer in refused {
             let detail = "\(peer.party)'s pinned certificate \(peer.fingerprint) is revoked (revokedCertificates): not trusted, nothing is sent to \(peer.party)"
             logger.error("peer certificate revoked", metadata: ["accord.peer": "\(peer.party)", "accord.fingerprint": "\(peer.fingerprint)"])
