@@ -102,13 +102,19 @@ struct HTTPFederationTests {
     func workerAndMetrics() async throws {
         try await withPair { pair in
             let (krMetrics, jpMetrics) = (NodeMetrics(), NodeMetrics())
+            krMetrics.track(peers: [PartyCode("JP")!, PartyCode("US")!], revoked: [PartyCode("US")!])
+            _ = try await pair.krEngine.release(Self.submissions(3), by: pair.analyst)
+            // Rows waiting for JP are counted at each scrape; a configured peer with none reads 0; a revoked one is flagged.
+            let waiting = await krMetrics.scrape(pair.krEngine)
+            #expect(waiting.contains(#"accord_outbox_pending{peer="JP"} 3"#) && waiting.contains(#"accord_outbox_pending{peer="US"} 0"#), "\(waiting)")
+            #expect(waiting.contains(#"accord_peer_revoked{peer="US"} 1"#) && waiting.contains(#"accord_peer_revoked{peer="JP"} 0"#), "\(waiting)")
             try await withListener(pair.jpEngine, identity: pair.jp, peers: [pair.kr], metrics: jpMetrics) { port in
                 let up = try client(from: pair.kr, to: pair.jp, port: port)
                 let worker = OutboxWorker(engine: pair.krEngine, peers: [up], metrics: krMetrics, interval: .milliseconds(20),
                                           logger: Logger(label: "test"))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await worker.run() }
-                    _ = try await pair.krEngine.release(Self.submissions(12), by: pair.analyst)
+                    _ = try await pair.krEngine.release(Self.submissions(9), by: pair.analyst)
                     // The release rang the worker's doorbell; wait (at most 30 s) until JP holds everything.
                     for _ in 0..<600 where try await pair.jpStore.holdings(holder: nil).count < 12 { try await Task.sleep(for: .milliseconds(50)) }
                     group.cancelAll()
@@ -116,7 +122,8 @@ struct HTTPFederationTests {
                 try await up.shutdown()
             }
             #expect(try await pair.jpStore.holdings(holder: nil).count == 12)
-            let kr = krMetrics.emit(), jp = jpMetrics.emit()
+            let kr = await krMetrics.scrape(pair.krEngine), jp = jpMetrics.emit()
+            #expect(kr.contains(#"accord_outbox_pending{peer="JP"} 0"#), "\(kr)")
             #expect(kr.contains("accord_envelopes_delivered_total 12"), "\(kr)")
             #expect(kr.contains(#"accord_delivery_send_seconds_count{peer="JP"}"#), "\(kr)")
             #expect(jp.contains("accord_envelopes_received_total 12"), "\(jp)")

@@ -16,7 +16,7 @@ public enum APIApplication {
         let register = try Register(users: users, engine: engine)
         let router = Router()
         router.get("/health") { _, _ in "ok" }
-        router.get("/metrics") { _, _ in metrics.emit() }
+        router.get("/metrics") { _, _ in await metrics.scrape(engine) }
         TAXIIRoutes.mount(on: router, service: try TAXIIService(engine: engine, options: taxii), authenticate: register.authenticate)
         router.get("/api/v1/status") { request, _ -> Response in
             _ = try register.authenticate(request)

@@ -15,7 +15,7 @@ public enum FederationApplication {
     ) throws -> some ApplicationProtocol {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
-        router.get("/metrics") { _, _ in metrics.emit() }
+        router.get("/metrics") { _, _ in await metrics.scrape(engine) }
         router.post("/federation/v1/transmissions") { request, _ -> Response in
             let body = try await request.body.collect(upTo: Transmission.maximumBytes)
             let transmission: Transmission

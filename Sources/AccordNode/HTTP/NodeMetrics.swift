@@ -1,5 +1,7 @@
 import AccordCore
+import AccordStore
 import Prometheus
+import Synchronization
 
 /// The node's Prometheus metrics, on its own registry (no global bootstrap), served at `/metrics`.
 public final class NodeMetrics: Sendable {
@@ -44,9 +46,46 @@ public final class NodeMetrics: Sendable {
             descriptor: MetricNameDescriptor(metricName: name, unitName: "seconds", helpText: help), labels: labels, buckets: stepBuckets)
     }
 
+    /// Peers whose outbox gauges exist (their rows may all have gone: the gauge then reads 0).
+    private let outboxPeers = Mutex<Set<PartyCode>>([])
+
+    /// The rows waiting for `peer`: what an operator alerts on when a peer stays down, or its certificate is revoked.
+    private func outboxPending(_ peer: PartyCode) -> Gauge {
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(metricName: "accord_outbox_pending", helpText: "Outbox rows not yet acknowledged, per recipient"),
+            labels: [("peer", peer.rawValue)])
+    }
+
+    /// Sets the outbox gauges from `routes` (the store's pending routes) for rows `sender` sends; read at each scrape.
+    func updateOutbox(_ routes: [OutboxRoute], sender: PartyCode) {
+        let pending = Dictionary(routes.filter { $0.sender == sender }.map { ($0.recipient, $0.pending) }, uniquingKeysWith: +)
+        let peers = outboxPeers.withLock { peers in
+            peers.formUnion(pending.keys)
+            return peers
+        }
+        for peer in peers { outboxPending(peer).set(Int64(pending[peer] ?? 0)) }
+    }
+
+    /// Marks the configured peers (their outbox gauge reads 0 until rows wait) and those whose certificate is revoked.
+    public func track(peers: [PartyCode], revoked: [PartyCode]) {
+        outboxPeers.withLock { $0.formUnion(peers) }
+        for peer in peers {
+            outboxPending(peer).set(Int64(0))
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(metricName: "accord_peer_revoked", helpText: "1 when the peer's pinned certificate is revoked (nothing is sent to it)"),
+                labels: [("peer", peer.rawValue)]).set(Int64(revoked.contains(peer) ? 1 : 0))
+        }
+    }
+
     /// The time of one delivery round's transmission to `peer`, sent until answered (the peer's receive and the wire).
     func deliverySend(to peer: PartyCode) -> DurationHistogram {
         Self.durations(registry, "accord_delivery_send", "Time from sending a delivery round to a peer until its answer", labels: [("peer", peer.rawValue)])
+    }
+
+    /// The exposition at a scrape, with the outbox gauges read from `engine`'s store first (unchanged if it cannot be read).
+    func scrape(_ engine: NodeEngine) async -> String {
+        if let routes = try? await engine.store.pendingRoutes() { updateOutbox(routes, sender: engine.party) }
+        return emit()
     }
 
     /// The Prometheus text exposition.

@@ -48,6 +48,7 @@ public enum NodeRuntime {
         try await engine.restoreNotes()
         let pinned = await trusted(certificates, revoked: configuration.revokedCertificates, engine: engine, logger: logger)
         let metrics = NodeMetrics()
+        metrics.track(peers: configuration.peers.map(\.party), revoked: configuration.peers.map(\.party).filter { pinned[$0] == nil })
         let tls = TLSIdentity(certificateDER: identity.certificateDER, privateKeyDER: identity.tlsPrivateKeyDER)
         let federation = try FederationApplication.build(
             engine: engine, tls: try FederationTLS.serverConfiguration(identity: tls, pinnedPeers: Array(pinned.values)),
