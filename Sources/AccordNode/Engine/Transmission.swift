@@ -15,13 +15,10 @@ public struct Transmission: Sendable, Equatable {
     static let tag = Array("accord.transmission".utf8)
     public static let maximumItems = 4096
     public static let maximumBytes = 64 << 20
-    /// Whether `message` is what a node built before this version answers (in its HTTP 400) to a transmission of
-    /// a version it does not read: `transmission has version N; this node reads 1...M` with M < N (a node that
-    /// reads 1...2 answers that to version 3 and to 4, one that reads 1...3 to version 4). The sender then sends it
-    /// self-contained envelopes (``NodeEngine/sendCompatible(to:_:send:)``).
-    static func isOlderVersionRefusal(_ message: String) -> Bool { newestVersionRead(from: message) != nil }
-
-    /// The newest version a node says it reads, from such an answer (M); nil for any other message.
+    /// The newest version a node built before this one says it reads, from what it answers (in its HTTP 400) to a
+    /// transmission of a version it does not read: `transmission has version N; this node reads 1...M` with M < N (a
+    /// node that reads 1...2 answers that to version 3 and to 4, one that reads 1...3 to version 4). The sender then
+    /// sends it a form it reads (``NodeEngine/sendCompatible(to:_:send:)``). Nil for any other message.
     static func newestVersionRead(from message: String) -> Int? {
         guard let match = message.firstMatch(of: /transmission has version (\d{1,3}); this node reads 1\.\.\.(\d{1,3})/),
               let sent = Int(match.1), let read = Int(match.2), read < sent else { return nil }
