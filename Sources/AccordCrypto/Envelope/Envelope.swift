@@ -6,7 +6,7 @@ public struct Envelope: Sendable, Equatable {
     static let tag = "accord.envelope"
     /// The envelope format version with the signed root inside.
     public static let version: UInt8 = 1
-    /// The version whose signed root is named by digest and carried apart (``detachedEncoding(rootDigest:)``).
+    /// The version whose signed root is named by digest and carried apart (``detachedEncoding(rootDigest:keepingRelayWhole:)``).
     public static let detachedVersion: UInt8 = 2
     /// The detached version of a relayed envelope: as version 2, and the header's relay attachment names the
     /// originator's root and its consent's root by digest too (``EnvelopeHeader`` detached form).
