@@ -38,8 +38,7 @@ extension PostgresStepWriter {
 
 extension PostgresStore {
     public func objects(collection: String, query: ObjectQuery) async throws -> [StoredObject] {
-        if let labels = query.labels, labels.isEmpty { return [] }
-        if let limit = query.limit, limit <= 0 { return [] }
+        if query.selectsNothing { return [] }
         let after = query.addedAfter.map(StoredValue.microseconds), until = query.addedUntil.map(StoredValue.microseconds)
         let labels = query.labels.map(Array.init) ?? []
         return try await rows("reading objects", """

@@ -31,8 +31,7 @@ extension SQLiteStepWriter {
 
 extension SQLiteStore {
     public func objects(collection: String, query: ObjectQuery) async throws -> [StoredObject] {
-        if let labels = query.labels, labels.isEmpty { return [] }
-        if let limit = query.limit, limit <= 0 { return [] }
+        if query.selectsNothing { return [] }
         return try await read("reading objects") { db in
             var sql: SQL = """
                 SELECT collection, stix_id, version, date_added_us, originator, label, local_level, bytes

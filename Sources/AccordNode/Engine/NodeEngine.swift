@@ -115,7 +115,9 @@ public final class NodeEngine: Sendable {
         var roots = [SignedRootRecord(digest: Data(digest), bytes: Data(rootBytes))]
         var kept: Set<[UInt8]> = [digest]
         for envelope in sealed.envelopes {
-            guard let relayRoots = envelope.header.relay?.detachedRoots else { continue }
+            // A batch's relayed envelopes mostly share their two roots: encode them only while one is new.
+            guard let relay = envelope.header.relay, let digests = relay.detachedDigests,
+                  !kept.contains(digests.root) || !kept.contains(digests.consentRoot), let relayRoots = relay.detachedRoots else { continue }
             for root in [relayRoots.root, relayRoots.consentRoot] where kept.insert(root.digest).inserted {
                 roots.append(SignedRootRecord(digest: Data(root.digest), bytes: Data(root.bytes)))
             }

@@ -73,6 +73,10 @@ public struct ObjectQuery: Sendable, Equatable {
         self.limit = limit
     }
 
+    /// Whether the query can select nothing whatever is stored (no labels allowed, or a limit of 0): the backends answer
+    /// it without asking the database.
+    public var selectsNothing: Bool { labels?.isEmpty == true || limit.map { $0 <= 0 } == true }
+
     /// Whether `object` matches (what the backends' SQL selects, but for ``limit``).
     public func matches(_ object: StoredObject) -> Bool {
         if let addedAfter, !(StoredValue.microseconds(object.dateAdded) > StoredValue.microseconds(addedAfter)) { return false }
