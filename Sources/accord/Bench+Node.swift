@@ -115,8 +115,14 @@ struct BenchNode: AsyncParsableCommand {
             let loaded = try await loadedLatency(rate: direct / 2, seconds: loadSeconds, engine: kr, client: clients["KR→JP"]!) { index, n in
                 try await kr.release(submissions(n, "h\(index)"), by: analyst).flatMap { $0.compactMap(\.envelopeID) }
             }
+            func p(_ values: [Double], _ percent: Int) -> Double { values.isEmpty ? .nan : values[min(values.count - 1, values.count * percent / 100)] }
             print(String(format: "  latency at half the direct rate (%d envelopes/s for %.0f s, %d envelopes): p50 %.2f ms, p99 %.2f ms",
-                         Int(direct / 2), loadSeconds, loaded.count, loaded[loaded.count / 2], loaded[min(loaded.count - 1, loaded.count * 99 / 100)]))
+                         Int(direct / 2), loadSeconds, loaded.total.count, p(loaded.total, 50), p(loaded.total, 99)))
+            for (name, values) in [("release call", loaded.release), ("waiting in the outbox", loaded.queued),
+                                   ("round on the wire (peer's receive included)", loaded.wire), ("recording the receipts", loaded.recording)] {
+                print(String(format: "    %@: p50 %.2f ms, p99 %.2f ms", name, p(values, 50), p(values, 99)))
+            }
+            print(String(format: "    %d rounds, envelopes per round p50 %.0f, max %.0f", loaded.roundSizes.count, p(loaded.roundSizes, 50), loaded.roundSizes.last ?? 0))
             // Latency, one envelope at a time, direct.
             clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
             var latencies: [Double] = []
@@ -133,16 +139,34 @@ struct BenchNode: AsyncParsableCommand {
         }
     }
 
+    /// Where a loaded envelope's time goes, each phase per envelope in milliseconds, sorted: the release call, the wait
+    /// in the outbox (release returned → its round sent; 0 when a round took it before the call returned), the round on
+    /// the wire (sent → the peer's answer: TLS, HTTP and the peer's receive step), and recording the receipts.
+    struct LoadedLatency {
+        var total: [Double] = []
+        var release: [Double] = []
+        var queued: [Double] = []
+        var wire: [Double] = []
+        var recording: [Double] = []
+        var roundSizes: [Double] = []
+    }
+
     /// Releases at `rate` envelopes/s for `seconds` (a batch every 10 ms) while a loop delivers KR→JP;
-    /// returns each envelope's latency, release call → signed receipt back, sorted, in milliseconds.
+    /// returns each envelope's latency, release call → signed receipt back, and its phases.
     private func loadedLatency(
         rate: Double, seconds: Double, engine: NodeEngine, client: PeerClient,
         release: @escaping @Sendable (Int, Int) async throws -> [String]
-    ) async throws -> [Double] {
+    ) async throws -> LoadedLatency {
+        typealias Instant = ContinuousClock.Instant
         final class Tracker: Sendable {
-            let started = Mutex<[String: ContinuousClock.Instant]>([:])
-            /// When each id's receipt came back (a round can deliver an id before its release call has returned).
-            let delivered = Mutex<[String: ContinuousClock.Instant]>([:])
+            /// Each id's release call: when it started and returned.
+            let released = Mutex<[String: (start: Instant, end: Instant)]>([:])
+            /// Each round on the wire, in order: sent, answered.
+            let rounds = Mutex<[(sent: Instant, answered: Instant)]>([])
+            /// Each id's round (an index into `rounds`, which are recorded in the order they were sent) and when
+            /// its receipt was recorded (a round can deliver an id before its release call has returned).
+            let delivered = Mutex<[String: (round: Int, at: Instant)]>([:])
+            let recordedRounds = Mutex(0)
         }
         let tracker = Tracker()
         let produced = BenchFlag()
@@ -156,7 +180,8 @@ struct BenchNode: AsyncParsableCommand {
                     try await Task.sleep(until: origin + .milliseconds(index * 10))
                     let start = ContinuousClock.now
                     let ids = try await release(index, perTick)
-                    tracker.started.withLock { map in for id in ids { map[id] = start } }
+                    let end = ContinuousClock.now
+                    tracker.released.withLock { map in for id in ids { map[id] = (start, end) } }
                 }
                 produced.value.withLock { $0 = true }
             }
@@ -165,11 +190,21 @@ struct BenchNode: AsyncParsableCommand {
                     // Each round's envelopes count as delivered when that round's receipts are recorded.
                     let report = try await engine.deliverAll(to: PartyCode("JP")!, recorded: { round in
                         let now = ContinuousClock.now
-                        tracker.delivered.withLock { map in for id in round.deliveredIDs { map[id] = now } }
-                    }) { try await client.send($0) }
+                        let index = tracker.recordedRounds.withLock { count in
+                            defer { count += 1 }
+                            return count
+                        }
+                        tracker.delivered.withLock { map in for id in round.deliveredIDs { map[id] = (index, now) } }
+                    }) { transmission in
+                        let sent = ContinuousClock.now
+                        let answer = try await client.send(transmission)
+                        let answered = ContinuousClock.now
+                        tracker.rounds.withLock { $0.append((sent, answered)) }
+                        return answer
+                    }
                     if report.attempted == 0 {
                         if produced.value.withLock({ $0 }) {
-                            let outstanding = tracker.started.withLock { Set($0.keys) }
+                            let outstanding = tracker.released.withLock { Set($0.keys) }
                             if tracker.delivered.withLock({ map in outstanding.allSatisfy { map[$0] != nil } }) { return }
                         }
                         await engine.waitForOutbox(to: PartyCode("JP")!, timeout: .milliseconds(5))
@@ -178,13 +213,27 @@ struct BenchNode: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
+        func milliseconds(_ from: Instant, _ to: Instant) -> Double {
+            let elapsed = to - from
+            return max(0, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        }
         let delivered = tracker.delivered.withLock { $0 }
-        return tracker.started.withLock { $0 }.compactMap { id, start in
-            delivered[id].map { end in
-                let elapsed = end - start
-                return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            }
-        }.sorted()
+        let rounds = tracker.rounds.withLock { $0 }
+        var result = LoadedLatency()
+        var sizes: [Int: Int] = [:]
+        for (id, call) in tracker.released.withLock({ $0 }) {
+            guard let receipt = delivered[id], receipt.round < rounds.count else { continue }
+            let round = rounds[receipt.round]
+            sizes[receipt.round, default: 0] += 1
+            result.total.append(milliseconds(call.start, receipt.at))
+            result.release.append(milliseconds(call.start, call.end))
+            result.queued.append(milliseconds(call.end, round.sent))
+            result.wire.append(milliseconds(round.sent, round.answered))
+            result.recording.append(milliseconds(round.answered, receipt.at))
+        }
+        result.roundSizes = sizes.values.map(Double.init)
+        for path in [\LoadedLatency.total, \.release, \.queued, \.wire, \.recording, \.roundSizes] { result[keyPath: path].sort() }
+        return result
     }
 
     /// Releases `count` envelopes in batches and drains every hop until the last one is delivered; envelopes/s end to end.
