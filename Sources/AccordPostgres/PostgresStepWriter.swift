@@ -31,6 +31,17 @@ struct PostgresStepWriter {
         try await writeOutbox(step.outbox)
         let alreadyDelivered = try await writeDeliveries(step.deliveries)
         try await writeFailures(step.failures)
+        for withdrawal in step.withdrawals {
+            let updated = try await count(connection.query("""
+                UPDATE outbox SET state = 'withdrawn', withdrawn_us = \(StoredValue.microseconds(withdrawal.at)),
+                    withdrawn_by = \(withdrawal.by), withdrawal_reason = \(withdrawal.reason)
+                WHERE envelope_id = \(withdrawal.envelopeID) AND state = 'pending' RETURNING 1
+                """, logger: logger))
+            if updated == 0 {
+                try await requireOutbox(withdrawal.envelopeID)
+                throw StoreError(.conflict, "outbox envelope \(withdrawal.envelopeID) is not pending (delivered or withdrawn already); nothing was written")
+            }
+        }
         for user in step.users {
             try await connection.query("""
                 INSERT INTO users (id, party, clearance, need_to_know, token_hash, password_hash)
@@ -142,10 +153,11 @@ struct PostgresStepWriter {
         guard !deliveries.isEmpty else { return [] }
         var updated = Set<String>()
         for try await id in try await connection.query("""
-            UPDATE outbox SET state = 'delivered', delivered_us = d.delivered_us, receipt = d.receipt
+            UPDATE outbox SET state = 'delivered', delivered_us = d.delivered_us, receipt = d.receipt,
+                withdrawn_us = NULL, withdrawn_by = NULL, withdrawal_reason = NULL
             FROM unnest(\(deliveries.map(\.envelopeID))::text[], \(deliveries.map { StoredValue.microseconds($0.deliveredAt) })::bigint[],
                         \(deliveries.map { ByteBuffer(bytes: $0.receipt) })::bytea[]) AS d(envelope_id, delivered_us, receipt)
-            WHERE outbox.envelope_id = d.envelope_id AND outbox.state = 'pending'
+            WHERE outbox.envelope_id = d.envelope_id AND outbox.state IN ('pending', 'withdrawn')
             RETURNING outbox.envelope_id
             """, logger: logger).decode(String.self)
         {
@@ -166,7 +178,8 @@ struct PostgresStepWriter {
         guard failures.count > 1, Set(failures.map(\.envelopeID)).count == failures.count else {
             for failure in failures {
                 let updated = try await count(connection.query("""
-                    UPDATE outbox SET attempts = attempts + 1, next_attempt_us = \(StoredValue.microseconds(failure.nextAttempt))
+                    UPDATE outbox SET attempts = attempts + 1, next_attempt_us = \(StoredValue.microseconds(failure.nextAttempt)),
+                        last_error = \(failure.reason), refused = \(failure.refused)
                     WHERE envelope_id = \(failure.envelopeID) AND state = 'pending' RETURNING 1
                     """, logger: logger))
                 if updated == 0 { try await requireOutbox(failure.envelopeID) }
@@ -175,9 +188,11 @@ struct PostgresStepWriter {
         }
         var updated = Set<String>()
         for try await id in try await connection.query("""
-            UPDATE outbox SET attempts = outbox.attempts + 1, next_attempt_us = f.next_attempt_us
-            FROM unnest(\(failures.map(\.envelopeID))::text[], \(failures.map { StoredValue.microseconds($0.nextAttempt) })::bigint[])
-                AS f(envelope_id, next_attempt_us)
+            UPDATE outbox SET attempts = outbox.attempts + 1, next_attempt_us = f.next_attempt_us,
+                last_error = NULLIF(f.last_error, ''), refused = f.refused
+            FROM unnest(\(failures.map(\.envelopeID))::text[], \(failures.map { StoredValue.microseconds($0.nextAttempt) })::bigint[],
+                        \(failures.map { $0.reason ?? "" })::text[], \(failures.map(\.refused))::boolean[])
+                AS f(envelope_id, next_attempt_us, last_error, refused)
             WHERE outbox.envelope_id = f.envelope_id AND outbox.state = 'pending'
             RETURNING outbox.envelope_id
             """, logger: logger).decode(String.self)
@@ -216,6 +231,8 @@ struct PostgresStepWriter {
                 states.append("pending"); deliveredAt.append(nil); receipts.append(nil)
             case .delivered(let at, let receipt):
                 states.append("delivered"); deliveredAt.append(StoredValue.microseconds(at)); receipts.append(receipt)
+            case .withdrawn:
+                throw StoreError(.invalid, "a new outbox row cannot be withdrawn")  // refused by validate() already
             }
         }
         if deliveredAt.contains(where: { $0 != nil }) {

@@ -171,6 +171,24 @@ extension PostgresStore {
             // index alone instead of every row of the collection.
             "CREATE INDEX objects_labels ON objects (collection, label, local_level, date_added_us)",
         ]),
+        Migration(version: 6, name: "outbox-withdrawal", statements: [
+            // An operator withdraws an undelivered envelope (state 'withdrawn', with when, who and why), and each row keeps
+            // why its latest attempt failed and whether the peer refused it (which used to live in memory only).
+            """
+            ALTER TABLE outbox
+                DROP CONSTRAINT outbox_state_check,
+                DROP CONSTRAINT outbox_check,
+                ADD COLUMN last_error TEXT,
+                ADD COLUMN refused BOOLEAN NOT NULL DEFAULT FALSE,
+                ADD COLUMN withdrawn_us BIGINT,
+                ADD COLUMN withdrawn_by TEXT,
+                ADD COLUMN withdrawal_reason TEXT,
+                ADD CONSTRAINT outbox_state CHECK (state IN ('pending', 'delivered', 'withdrawn')),
+                ADD CONSTRAINT outbox_delivered CHECK ((state = 'delivered') = (delivered_us IS NOT NULL AND receipt IS NOT NULL)),
+                ADD CONSTRAINT outbox_withdrawn CHECK ((state = 'withdrawn')
+                    = (withdrawn_us IS NOT NULL AND withdrawn_by IS NOT NULL AND withdrawal_reason IS NOT NULL))
+            """,
+        ]),
     ]
 
     /// Key of the advisory lock that serialises concurrent migrators (replicas starting together).

@@ -21,7 +21,7 @@ extension PostgresStore {
         guard limit > 0 else { return [] }
         return try await rows("reading the outbox", """
             SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
-                   state, delivered_us, receipt
+                   state, delivered_us, receipt, last_error, refused, withdrawn_us, withdrawn_by, withdrawal_reason
             FROM outbox WHERE sender = \(sender.rawValue) AND recipient = \(recipient.rawValue) AND state = 'pending'
               AND envelope_id <> ALL(\(Array(excluding))::text[])
             ORDER BY seq LIMIT \(Int64(limit))
@@ -44,7 +44,7 @@ extension PostgresStore {
     public func outboxEnvelope(id: String) async throws -> OutboxEnvelope? {
         try await rows("reading the outbox", """
             SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
-                   state, delivered_us, receipt
+                   state, delivered_us, receipt, last_error, refused, withdrawn_us, withdrawn_by, withdrawal_reason
             FROM outbox WHERE envelope_id = \(id)
             """, Self.outboxEnvelope).first
     }
@@ -59,6 +59,12 @@ extension PostgresStore {
                 throw StoreError(.corrupt, "outbox envelope \(id) is delivered without its receipt")
             }
             state = .delivered(at: StoredValue.date(microseconds: at), receipt: receipt)
+        case "withdrawn":
+            guard let at = try row[13].decode(Int64?.self), let by = try row[14].decode(String?.self),
+                  let reason = try row[15].decode(String?.self) else {
+                throw StoreError(.corrupt, "outbox envelope \(id) is withdrawn without when, by whom and why")
+            }
+            state = .withdrawn(at: StoredValue.date(microseconds: at), by: by, reason: reason)
         default: throw StoreError(.corrupt, "outbox envelope \(id) has an unknown state")
         }
         return OutboxEnvelope(
@@ -66,7 +72,8 @@ extension PostgresStore {
             recipient: try StoredValue.party(row[2].decode(String.self), "outbox envelope \(id)"),
             agreementID: try row[3].decode(String.self), created: StoredValue.date(microseconds: try row[4].decode(Int64.self)),
             bytes: try row[5].decode(Data.self), attempts: Int(try row[6].decode(Int32.self)),
-            nextAttempt: StoredValue.date(microseconds: try row[7].decode(Int64.self)), state: state)
+            nextAttempt: StoredValue.date(microseconds: try row[7].decode(Int64.self)), state: state,
+            lastError: try row[11].decode(String?.self), refused: try row[12].decode(Bool.self))
     }
 
     public func inboxHolds(_ ids: [String]) async throws -> Set<String> {

@@ -32,6 +32,7 @@ struct SQLiteStepWriter {
             switch envelope.state {
             case .pending: state = ("pending", nil, nil)
             case .delivered(let at, let receipt): state = ("delivered", StoredValue.microseconds(at), receipt)
+            case .withdrawn: throw StoreError(.invalid, "a new outbox row cannot be withdrawn")  // refused by validate() already
             }
             try execute("""
                 INSERT INTO outbox (envelope_id, sender, recipient, agreement_id, created_us, attempts,
@@ -44,8 +45,11 @@ struct SQLiteStepWriter {
         }
         var alreadyDelivered = Set<String>()
         for delivery in step.deliveries {
+            // A withdrawn row whose receipt comes back anyway (its round was already on the wire) was delivered all the same.
             try execute("""
-                UPDATE outbox SET state = 'delivered', delivered_us = ?, receipt = ? WHERE envelope_id = ? AND state = 'pending'
+                UPDATE outbox SET state = 'delivered', delivered_us = ?, receipt = ?,
+                    withdrawn_us = NULL, withdrawn_by = NULL, withdrawal_reason = NULL
+                WHERE envelope_id = ? AND state IN ('pending', 'withdrawn')
                 """, [StoredValue.microseconds(delivery.deliveredAt), delivery.receipt, delivery.envelopeID])
             if db.changesCount == 0 {
                 try requireOutbox(delivery.envelopeID)
@@ -54,9 +58,20 @@ struct SQLiteStepWriter {
         }
         for failure in step.failures {
             try execute("""
-                UPDATE outbox SET attempts = attempts + 1, next_attempt_us = ? WHERE envelope_id = ? AND state = 'pending'
-                """, [StoredValue.microseconds(failure.nextAttempt), failure.envelopeID])
+                UPDATE outbox SET attempts = attempts + 1, next_attempt_us = ?, last_error = ?, refused = ?
+                WHERE envelope_id = ? AND state = 'pending'
+                """, [StoredValue.microseconds(failure.nextAttempt), failure.reason, failure.refused, failure.envelopeID])
             if db.changesCount == 0 { try requireOutbox(failure.envelopeID) }
+        }
+        for withdrawal in step.withdrawals {
+            try execute("""
+                UPDATE outbox SET state = 'withdrawn', withdrawn_us = ?, withdrawn_by = ?, withdrawal_reason = ?
+                WHERE envelope_id = ? AND state = 'pending'
+                """, [StoredValue.microseconds(withdrawal.at), withdrawal.by, withdrawal.reason, withdrawal.envelopeID])
+            if db.changesCount == 0 {
+                try requireOutbox(withdrawal.envelopeID)
+                throw StoreError(.conflict, "outbox envelope \(withdrawal.envelopeID) is not pending (delivered or withdrawn already); nothing was written")
+            }
         }
         for user in step.users {
             try execute( """

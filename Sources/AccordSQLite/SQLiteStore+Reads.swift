@@ -11,7 +11,7 @@ extension SQLiteStore {
         return try await read("reading the outbox") { db in
             try Row.fetchAll(db, SQLRequest<Row>(literal: """
                 SELECT o.envelope_id, o.sender, o.recipient, o.agreement_id, o.created_us, b.bytes, o.attempts, o.next_attempt_us,
-                       o.state, o.delivered_us, o.receipt
+                       \(Self.outboxStateColumns)
                 FROM outbox o LEFT JOIN outbox_bytes b ON b.seq = o.seq
                 WHERE o.sender = \(sender.rawValue) AND o.recipient = \(recipient.rawValue) AND o.state = 'pending' \(skipped)
                 ORDER BY o.seq LIMIT \(limit)
@@ -38,10 +38,15 @@ extension SQLiteStore {
         try await read("reading the outbox") { db in
             try Row.fetchOne(db, SQLRequest<Row>(literal: """
                 SELECT o.envelope_id, o.sender, o.recipient, o.agreement_id, o.created_us, b.bytes, o.attempts, o.next_attempt_us,
-                       o.state, o.delivered_us, o.receipt
+                       \(Self.outboxStateColumns)
                 FROM outbox o LEFT JOIN outbox_bytes b ON b.seq = o.seq WHERE o.envelope_id = \(id)
                 """)).map(Self.outboxEnvelope)
         }
+    }
+
+    /// The columns after the bytes, attempts and next attempt that ``outboxEnvelope(_:)`` reads (from index 8).
+    static var outboxStateColumns: SQL {
+        "o.state, o.delivered_us, o.receipt, o.last_error, o.refused, o.withdrawn_us, o.withdrawn_by, o.withdrawal_reason"
     }
 
     static func outboxEnvelope(_ row: Row) throws -> OutboxEnvelope {
@@ -54,6 +59,12 @@ extension SQLiteStore {
                 throw StoreError(.corrupt, "outbox envelope \(id) is delivered without its receipt")
             }
             state = .delivered(at: StoredValue.date(microseconds: at), receipt: receipt)
+        case "withdrawn":
+            guard let at = try row.decode(Int64?.self, atIndex: 13), let by = try row.decode(String?.self, atIndex: 14),
+                  let reason = try row.decode(String?.self, atIndex: 15) else {
+                throw StoreError(.corrupt, "outbox envelope \(id) is withdrawn without when, by whom and why")
+            }
+            state = .withdrawn(at: StoredValue.date(microseconds: at), by: by, reason: reason)
         default: throw StoreError(.corrupt, "outbox envelope \(id) has an unknown state")
         }
         return OutboxEnvelope(
@@ -62,7 +73,8 @@ extension SQLiteStore {
             agreementID: try row.decode(atIndex: 3), created: StoredValue.date(microseconds: try row.decode(atIndex: 4)),
             // LEFT JOIN: a row whose bytes are missing is a corrupt store, not a row to skip quietly.
             bytes: try row.decode(Data?.self, atIndex: 5).orCorrupt("outbox envelope \(id) has no bytes"), attempts: try row.decode(atIndex: 6),
-            nextAttempt: StoredValue.date(microseconds: try row.decode(atIndex: 7)), state: state)
+            nextAttempt: StoredValue.date(microseconds: try row.decode(atIndex: 7)), state: state,
+            lastError: try row.decode(String?.self, atIndex: 11), refused: try row.decode(Bool.self, atIndex: 12))
     }
 
     public func inboxHolds(_ ids: [String]) async throws -> Set<String> {

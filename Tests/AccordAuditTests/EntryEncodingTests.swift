@@ -24,9 +24,12 @@ import Testing
             event: .receiptReceived(
                 envelopeID: "env-0042", from: "JP",
                 peerTreeHead: PeerTreeHeadReference(treeSize: 5, rootHash: try! MerkleHash(bytes: (0..<32).map { UInt8($0) })))),
+        "envelopeWithdrawn": AuditEntry(
+            sequence: 9, timestamp: AuditTimestamp(millisecondsSince1970: 1_566_466_400_000), node: "KR",
+            event: .envelopeWithdrawn(envelopeID: "env-0043", recipient: "JP", by: "operator-1", reason: "peer certificate revoked; not to be sent")),
     ]
 
-    @Test(arguments: ["releaseDirect", "releaseDenied", "securityEvent", "receiptWithHead"])
+    @Test(arguments: ["releaseDirect", "releaseDenied", "securityEvent", "receiptWithHead", "envelopeWithdrawn"])
     func encodingMatchesPinnedVector(name: String) throws {
         let entry = try #require(Self.vectorEntries[name])
         let vector = try #require(RFC9162Vectors.entries[name])
@@ -47,7 +50,7 @@ import Testing
             #expect(decoded == entry)
             #expect(try decoded.encoded() == bytes)
         }
-        #expect(tags.count == 15)
+        #expect(tags.count == 16)
     }
 
     @Test func everyTruncationAndAnyTrailingByteIsRejected() throws {

@@ -44,7 +44,7 @@ enum EventGenerator {
         func id(_ prefix: String) -> String { "\(prefix)-\(rng.next() % 100_000)" }
         func label() -> String { labels[Int(rng.next() % 3)] }
         func reasons() -> [String] { (0..<Int(rng.next() % 3)).map { "reason \($0): ceiling exceeded é" } }
-        switch rng.next() % 15 {
+        switch rng.next() % 16 {
         case 0:
             let outcomes: [ReleaseOutcome] = [
                 .direct(agreementID: id("agr"), recipientLabel: label()),
@@ -71,7 +71,8 @@ enum EventGenerator {
                                   envelopeID: rng.next() % 2 == 0 ? nil : id("env"), detail: "seen at the gateway")
         case 12: return .noteSent(noteID: id("note"), agreementID: "GSOMIA-2016", recipient: party(), noteKind: "notice of termination")
         case 13: return .noteReceived(noteID: id("note"), agreementID: "GSOMIA-2016", sender: party(), noteKind: "suspension of notice")
-        default: return .keyRotated(purpose: "signing", oldKeyID: id("key"), newKeyID: id("key"))
+        case 14: return .keyRotated(purpose: "signing", oldKeyID: id("key"), newKeyID: id("key"))
+        default: return .envelopeWithdrawn(envelopeID: id("env"), recipient: party(), by: id("operator"), reason: "peer certificate revoked")
         }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 /// The conformance suite on SQLite: in memory, and on a real file in WAL mode.
 @Suite("SQLite store")
 struct SQLiteStoreTests {
-    static let migrations = ["v1-node-store", "v2-objects", "v3-outbox-bytes", "v4-signed-roots", "v5-objects-labels"]
+    static let migrations = ["v1-node-store", "v2-objects", "v3-outbox-bytes", "v4-signed-roots", "v5-objects-labels", "v6-outbox-withdrawal"]
 
     @Test("a store written before v3 keeps its outbox: the envelopes' bytes move beside their rows, pending and delivered alike")
     func outboxBytesMigration() async throws {
@@ -38,6 +38,40 @@ struct SQLiteStoreTests {
         try await store.commit(StepWrite(outbox: [outbox("e3")]), audit: audit(["released e3"]))
         #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 5).map(\.id) == ["e1", "e3"])
     }
+    @Test("the v6 rebuild of the outbox keeps every row, its seq and the sequence: new rows never reuse a seq")
+    func outboxWithdrawalMigration() async throws {
+        let store = try SQLiteStore.inMemory()
+        try SQLiteStore.migrator.migrate(store.writer, upTo: "v5-objects-labels")
+        // Rows as the v5 schema held them (this build's writer knows the v6 columns only).
+        try await store.writer.write { db in
+            for (seq, id, state) in [(1, "e1", "pending"), (2, "e2", "delivered"), (3, "e3", "pending")] {
+                let delivered = state == "delivered"
+                try db.execute(sql: """
+                    INSERT INTO outbox (seq, envelope_id, sender, recipient, agreement_id, created_us, attempts, next_attempt_us, state,
+                                        delivered_us, receipt)
+                    VALUES (?, ?, 'KR', 'JP', 'kr-jp-gsomia-2016', \(StoredValue.microseconds(instant(0))), ?, ?, ?, ?, ?)
+                    """, arguments: [seq, id, id == "e3" ? 1 : 0, StoredValue.microseconds(instant(id == "e3" ? 9 : 0)), state,
+                                     delivered ? StoredValue.microseconds(instant(5)) : nil, delivered ? bytes("r2") : nil])
+                try db.execute(sql: "INSERT INTO outbox_bytes (seq, bytes) VALUES (?, ?)", arguments: [seq, bytes("sealed \(id)")])
+            }
+            // The sequence ran ahead of the rows (a row was inserted and removed): it must not go back.
+            try db.execute(sql: "UPDATE sqlite_sequence SET seq = 40 WHERE name = 'outbox'")
+        }
+        let before = try await store.writer.read { db in try Row.fetchAll(db, sql: "SELECT seq, envelope_id FROM outbox ORDER BY seq") }
+        try await store.migrate()
+        #expect(try await store.appliedMigrations() == Self.migrations)
+        let after = try await store.writer.read { db in try Row.fetchAll(db, sql: "SELECT seq, envelope_id FROM outbox ORDER BY seq") }
+        #expect(after == before)
+        #expect(try await store.outboxEnvelope(id: "e2")?.state == .delivered(at: instant(5), receipt: bytes("r2")))
+        let retried = try #require(try await store.outboxEnvelope(id: "e3"))
+        #expect(retried.attempts == 1 && retried.nextAttempt == instant(9) && retried.lastError == nil && !retried.refused)
+        try await store.commit(StepWrite(outbox: [outbox("e4")]), audit: audit(["released e4"]))
+        let seq = try await store.writer.read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM outbox WHERE envelope_id = 'e4'") }
+        #expect(seq == 41)
+        #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 5).map(\.id) == ["e1", "e3", "e4"])
+        #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 5).map(\.bytes) == [bytes("sealed e1"), bytes("sealed e3"), bytes("sealed e4")])
+    }
+
     @Test("conformance, in memory", arguments: StoreConformance.Check.allCases)
     func inMemory(_ check: StoreConformance.Check) async throws {
         let store = try SQLiteStore.inMemory()

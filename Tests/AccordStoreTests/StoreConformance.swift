@@ -10,6 +10,7 @@ struct StoreConformance {
     enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case outboxOrderAndRetry
         case outboxRejectsUnknownAndDuplicateIDs
+        case outboxFailureReasonsAndWithdrawals
         case inboxDeduplicates
         case stepIsAtomic
         case auditIndexesUnderConcurrentWriters
@@ -36,12 +37,13 @@ struct StoreConformance {
     /// What it should report: both backends share the first two; SQLite keeps outbox bytes beside the rows
     /// since v3; both keep signed roots apart (SQLite v4, PostgreSQL v3); PostgreSQL indexes the inbox's compromise
     /// reports (v4; SQLite reads a range of the key); both index objects by label (PostgreSQL v5, SQLite v5).
-    var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots", "v4-inbox-compromise-reports", "v5-objects-labels"]
+    var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots", "v4-inbox-compromise-reports", "v5-objects-labels", "v6-outbox-withdrawal"]
 
     func run(_ check: Check) async throws {
         switch check {
         case .outboxOrderAndRetry: try await outboxOrderAndRetry()
         case .outboxRejectsUnknownAndDuplicateIDs: try await outboxRejectsUnknownAndDuplicateIDs()
+        case .outboxFailureReasonsAndWithdrawals: try await outboxFailureReasonsAndWithdrawals()
         case .inboxDeduplicates: try await inboxDeduplicates()
         case .stepIsAtomic: try await stepIsAtomic()
         case .auditIndexesUnderConcurrentWriters: try await auditIndexesUnderConcurrentWriters()
@@ -159,6 +161,69 @@ struct StoreConformance {
         await expectStoreError(.invalid) { try await store.commit(StepWrite(outbox: [outbox("")])) }
         #expect(try await store.outboxEnvelope(id: "e2") == nil)
         #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 10).map(\.id) == ["e1"])
+    }
+
+    func outboxFailureReasonsAndWithdrawals() async throws {
+        try await store.commit(StepWrite(outbox: [outbox("e1"), outbox("e2"), outbox("e3"), outbox("e4")]))
+        // A failure keeps its reason and whether the peer refused the envelope itself; the next failure replaces both.
+        try await store.commit(StepWrite(failures: [
+            OutboxFailure(envelopeID: "e1", nextAttempt: instant(10), reason: "peer refused: no agreement in force", refused: true),
+            OutboxFailure(envelopeID: "e2", nextAttempt: instant(10), reason: "connection refused"),
+        ]))
+        let refused = try #require(try await store.outboxEnvelope(id: "e1"))
+        #expect(refused.lastError == "peer refused: no agreement in force")
+        #expect(refused.refused)
+        #expect(try await store.outboxEnvelope(id: "e2")?.lastError == "connection refused")
+        #expect(try await store.outboxEnvelope(id: "e2")?.refused == false)
+        try await store.commit(StepWrite(failures: [OutboxFailure(envelopeID: "e1", nextAttempt: instant(20), reason: "timed out")]))
+        #expect(try await store.outboxEnvelope(id: "e1")?.lastError == "timed out")
+        #expect(try await store.outboxEnvelope(id: "e1")?.refused == false)
+        // The same through the several-row path.
+        try await store.commit(StepWrite(failures: [
+            OutboxFailure(envelopeID: "e1", nextAttempt: instant(30)), OutboxFailure(envelopeID: "e2", nextAttempt: instant(30), reason: "x", refused: true),
+        ]))
+        #expect(try await store.outboxEnvelope(id: "e1")?.lastError == nil)
+        #expect(try await store.outboxEnvelope(id: "e2")?.refused == true)
+        #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 10).map(\.refused) == [false, true, false, false])
+        // A reason is bounded: at most 1,000 bytes, cut on a character.
+        #expect(OutboxFailure(envelopeID: "e1", nextAttempt: instant(0), reason: String(repeating: "é", count: 600)).reason?.utf8.count == 1_000)
+
+        // Withdrawn: out of the pending rows and routes, with when, who and why.
+        try await store.commit(StepWrite(withdrawals: [OutboxWithdrawal(envelopeID: "e2", at: instant(40), by: "operator", reason: "peer revoked")]))
+        #expect(try await store.outboxEnvelope(id: "e2")?.state == .withdrawn(at: instant(40), by: "operator", reason: "peer revoked"))
+        #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 10).map(\.id) == ["e1", "e3", "e4"])
+        #expect(try await store.pendingRoutes().map(\.pending) == [3])
+        // Only a pending row: withdrawn or delivered already is a conflict, an unknown one not found; nothing is written.
+        try await store.commit(StepWrite(deliveries: [OutboxDelivery(envelopeID: "e3", deliveredAt: instant(41), receipt: bytes("r3"))]))
+        for id in ["e2", "e3"] {
+            await expectStoreError(.conflict) {
+                try await store.commit(StepWrite(withdrawals: [
+                    OutboxWithdrawal(envelopeID: "e4", at: instant(42), by: "operator", reason: "r"),
+                    OutboxWithdrawal(envelopeID: id, at: instant(42), by: "operator", reason: "r"),
+                ]))
+            }
+        }
+        await expectStoreError(.notFound) {
+            try await store.commit(StepWrite(withdrawals: [OutboxWithdrawal(envelopeID: "nope", at: instant(42), by: "operator", reason: "r")]))
+        }
+        #expect(try await store.outboxEnvelope(id: "e4")?.state == .pending)
+        await expectStoreError(.invalid) {
+            try await store.commit(StepWrite(withdrawals: [OutboxWithdrawal(envelopeID: "e4", at: instant(42), by: "operator", reason: " ")]))
+        }
+        // A new row is neither withdrawn nor failed.
+        await expectStoreError(.invalid) {
+            try await store.commit(StepWrite(outbox: [OutboxEnvelope(
+                id: "e5", sender: KR, recipient: JP, agreementID: "GSOMIA-2016", created: instant(0), bytes: bytes("x"), attempts: 0,
+                nextAttempt: instant(0), state: .withdrawn(at: instant(0), by: "o", reason: "r"))]))
+        }
+        // A receipt for a withdrawn row (its round was on the wire) is a delivery all the same.
+        let late = try await store.commit(StepWrite(deliveries: [OutboxDelivery(envelopeID: "e2", deliveredAt: instant(50), receipt: bytes("r2"))]))
+        #expect(late.alreadyDelivered.isEmpty)
+        #expect(try await store.outboxEnvelope(id: "e2")?.state == .delivered(at: instant(50), receipt: bytes("r2")))
+        // Raw SQL cannot make a withdrawn row without its reason.
+        await #expect(throws: (any Error).self) {
+            try await tamper("UPDATE outbox SET state = 'withdrawn' WHERE envelope_id = 'e4'")
+        }
     }
 
     // MARK: Inbox

@@ -59,6 +59,8 @@ extension AuditEvent {
             return ["note=\(noteID)", "agreement=\(agreementID)", "from=\(sender)", "kind=\(q(noteKind))"]
         case let .keyRotated(purpose, oldKeyID, newKeyID):
             return ["purpose=\(q(purpose))", "old-key=\(oldKeyID)", "new-key=\(newKeyID)"]
+        case let .envelopeWithdrawn(envelopeID, recipient, by, reason):
+            return ["envelope=\(envelopeID)", "recipient=\(recipient)", "by=\(by)", "reason=\(q(reason))"]
         }
     }
 }

@@ -71,6 +71,11 @@ extension AuditEvent {
             try w.string(purpose, .nonEmptyText, name: "purpose")
             try w.string(oldKeyID, .identifier, name: "old key id")
             try w.string(newKeyID, .identifier, name: "new key id")
+        case let .envelopeWithdrawn(envelopeID, recipient, by, reason):
+            try w.string(envelopeID, .identifier, name: "envelope id")
+            try w.string(recipient, .party, name: "recipient")
+            try w.string(by, .identifier, name: "withdrawn by")
+            try w.string(reason, .nonEmptyText, name: "reason")
         }
     }
 
@@ -141,6 +146,10 @@ extension AuditEvent {
             self = .keyRotated(
                 purpose: try r.string("purpose", .nonEmptyText), oldKeyID: try r.string("old key id", .identifier),
                 newKeyID: try r.string("new key id", .identifier))
+        case 16:
+            self = .envelopeWithdrawn(
+                envelopeID: try r.string("envelope id", .identifier), recipient: try r.string("recipient", .party),
+                by: try r.string("withdrawn by", .identifier), reason: try r.string("reason", .nonEmptyText))
         default:
             throw r.fail("unknown event tag \(tag)")
         }

@@ -35,6 +35,9 @@ public enum AuditEvent: Sendable, Hashable {
     case noteReceived(noteID: String, agreementID: String, sender: String, noteKind: String)
     /// Tag 15: a key of this node was replaced (`purpose` says which: signing, encryption, …).
     case keyRotated(purpose: String, oldKeyID: String, newKeyID: String)
+    /// Tag 16: an envelope not yet delivered was withdrawn from the outbox by an operator (user `by`), with the reason:
+    /// it will not be sent.
+    case envelopeWithdrawn(envelopeID: String, recipient: String, by: String, reason: String)
 
     /// The stable tag of this case in the encoding.
     public var tag: UInt8 {
@@ -54,6 +57,7 @@ public enum AuditEvent: Sendable, Hashable {
         case .noteSent: 13
         case .noteReceived: 14
         case .keyRotated: 15
+        case .envelopeWithdrawn: 16
         }
     }
 
@@ -75,6 +79,7 @@ public enum AuditEvent: Sendable, Hashable {
         case .noteSent: "note-sent"
         case .noteReceived: "note-received"
         case .keyRotated: "key-rotated"
+        case .envelopeWithdrawn: "envelope-withdrawn"
         }
     }
 }

@@ -104,16 +104,31 @@ extension NodeEngine {
         // In order per (this node, peer): the round takes due rows oldest first and stops at the first row
         // waiting for a retry after a failed round (the peer was down, or could not store it): every later row
         // waits behind it. Rows the peer refused for what they are wait on their own backoff, holding nothing back.
-        let refusedBefore = refusedRows.withLock { $0 }
         var due: [OutboxEnvelope] = []
         for row in pending {
             if row.nextAttempt <= retryNow {
                 due.append(row)
-            } else if !refusedBefore.contains(row.id) {
+            } else if !row.refused {
                 break
             }
         }
+        // From here the rows are on the wire until recorded (or the send fails): an operator cannot withdraw them, and
+        // a row withdrawn after the read above is left out.
+        due = outboxGuard.withLock { $0.take(due) }
         guard !due.isEmpty else { return nil }
+        do {
+            return try await transmit(due, to: peer, now: now, retryNow: retryNow, send: send)
+        } catch {
+            outboxGuard.withLock { $0.release(due.map(\.id)) }
+            throw error
+        }
+    }
+
+    /// Sends `due` (rows taken for the wire) and returns the answer unrecorded; nil when none of them can go.
+    private func transmit(
+        _ due: [OutboxEnvelope], to peer: PartyCode, now: Date, retryNow: Date, send: @Sendable (Transmission) async throws -> PeerAnswer
+    ) async throws -> SentRound? {
+        var due = due
         // Each row carries one envelope (with its epoch's announcement if it opened the epoch) or one
         // signed note; the sealer's current announcements go along too, for a peer that lost its epoch state.
         var frames: [Transmission] = []
@@ -149,9 +164,12 @@ extension NodeEngine {
         if !rootless.isEmpty {
             logger.error("outbox rows name signed roots the store does not hold (or holds unreadable); they are held back", metadata: [
                 "accord.peer": "\(peer)", "accord.rows": "\(rootless.map(\.id))"])
-            try await commit(StepWrite(failures: rootless.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts))) }), events: [])
             let ids = Set(rootless.map(\.id))
-            refusedRows.withLock { $0.formUnion(ids) }
+            outboxGuard.withLock { $0.release(ids) }
+            try await commit(StepWrite(failures: rootless.map {
+                OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts)),
+                              reason: "this node's store lacks a signed root the envelope names (or holds it unreadable)", refused: true)
+            }), events: [])
             let kept = due.indices.filter { !ids.contains(due[$0].id) }
             due = kept.map { due[$0] }
             frames = kept.map { frames[$0] }
@@ -179,7 +197,8 @@ extension NodeEngine {
         } catch {
             // One retry instant for the whole round, from its most-tried row, so that the rows stay in order.
             let retry = retryNow.addingTimeInterval(Self.backoff(attempts: due.map(\.attempts).max() ?? 0))
-            try await commit(StepWrite(failures: due.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retry) }), events: [])
+            let reason = "\(error)"
+            try await commit(StepWrite(failures: due.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retry, reason: reason) }), events: [])
             throw error
         }
         return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, answer: answer, now: now, retryNow: retryNow,
@@ -244,6 +263,7 @@ extension NodeEngine {
 
     /// Verifies a round's receipts and records them as deliveries (refused rows as retries on their own backoff), in one step.
     func record(_ round: SentRound) async throws -> DeliveryReport {
+        defer { outboxGuard.withLock { $0.release(round.due.map(\.id)) } }
         let (peer, due, frames, results, now, retryNow) = (round.peer, round.due, round.frames, round.answer.results, round.now, round.retryNow)
         // The receipt roots detached receipts name: parsed once each; a root some verified receipt names is kept.
         // An unreadable list is one malformed answer (audited once): the detached receipts fail for want of their root.
@@ -260,11 +280,17 @@ extension NodeEngine {
         var statementResults = results[round.envelopeCount...].makeIterator()
         var deliveries: [OutboxDelivery] = []
         var refused: [String] = []
+        /// Why each row not delivered was not.
+        var reasons: [String: String] = [:]
         /// Rows the peer could not take for a passing reason of its own (its store): retried like a failed send.
         var transient = Set<String>()
         func refusedByPeer(_ row: OutboxEnvelope, _ error: NodeError) {
-            refused.append("\(row.id): \(error.message)")
+            refuse(row, error.message)
             if Self.isTransient(error) { transient.insert(row.id) }
+        }
+        func refuse(_ row: OutboxEnvelope, _ why: String) {
+            refused.append("\(row.id): \(why)")
+            reasons[row.id] = why
         }
         var peerHeads: [PeerTreeHeadRecord] = []
         var newPeerHead: (bytes: [UInt8], reference: PeerTreeHeadReference)?
@@ -278,11 +304,11 @@ extension NodeEngine {
                         deliveries.append(OutboxDelivery(envelopeID: row.id, deliveredAt: now, receipt: Data(signature)))
                         events.append(.receiptReceived(envelopeID: row.id, from: peer.rawValue, peerTreeHead: nil))
                     } catch {
-                        refused.append("\(row.id): statement receipt does not verify (\(error))")
+                        refuse(row, "statement receipt does not verify (\(error))")
                         events.append(.securityEvent(kind: .forgedSignature, peer: peer.rawValue, envelopeID: row.id, detail: "bad statement receipt: \(error)"))
                     }
                 case .refused(let error): refusedByPeer(row, error)
-                case .receipt, nil: refused.append("\(row.id): \(peer) answered a statement with an envelope receipt")
+                case .receipt, nil: refuse(row, "\(peer) answered a statement with an envelope receipt")
                 }
                 continue
             }
@@ -316,12 +342,12 @@ extension NodeEngine {
                     }
                     events.append(.receiptReceived(envelopeID: row.id, from: peer.rawValue, peerTreeHead: reference))
                 } catch {
-                    refused.append("\(row.id): receipt does not verify (\(error))")
+                    refuse(row, "receipt does not verify (\(error))")
                     events.append(.securityEvent(kind: .forgedSignature, peer: peer.rawValue, envelopeID: row.id, detail: "bad receipt: \(error)"))
                 }
             case .refused(let error): refusedByPeer(row, error)
             case .statementReceipt, nil:
-                refused.append("\(row.id): \(peer) answered an envelope with a statement receipt")
+                refuse(row, "\(peer) answered an envelope with a statement receipt")
             }
         }
         // A refused row stays pending for an operator and is offered again with its own backoff (a note the
@@ -332,16 +358,12 @@ extension NodeEngine {
         let refusedRows = undelivered.filter { !transient.contains($0.id) }
         let transientRows = undelivered.filter { transient.contains($0.id) }
         let roundRetry = retryNow.addingTimeInterval(Self.backoff(attempts: transientRows.map(\.attempts).max() ?? 0))
-        let retries = refusedRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts))) }
-            + transientRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: roundRetry) }
+        let retries = refusedRows.map {
+            OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts)), reason: reasons[$0.id], refused: true)
+        } + transientRows.map { OutboxFailure(envelopeID: $0.id, nextAttempt: roundRetry, reason: reasons[$0.id]) }
         try await commit(StepWrite(deliveries: deliveries, failures: retries, peerTreeHeads: peerHeads,
                                    signedRoots: Self.rootRecords(round.answer.roots, named: usedRoots)), events: events)
         if let newPeerHead { latestPeerHeads.withLock { $0[peer] = newPeerHead } }
-        self.refusedRows.withLock { set in
-            set.subtract(delivered)
-            set.subtract(transientRows.map(\.id))
-            set.formUnion(refusedRows.map(\.id))
-        }
         return DeliveryReport(attempted: due.count, delivered: deliveries.count, refused: refused, deliveredIDs: deliveries.map(\.envelopeID))
     }
 

@@ -30,8 +30,9 @@ public final class NodeEngine: Sendable {
     let store: any NodeStore
     /// Rung after a step that queued outbox rows, for the peers they go to.
     let doorbell = OutboxDoorbell()
-    /// Outbox rows the peer refused (since this engine started): they retry on their own backoff and do not hold back later rows.
-    let refusedRows = Mutex<Set<String>>([])
+    /// Outbox rows on the wire now, and rows withdrawn since this engine started: a row in flight cannot be withdrawn,
+    /// and a withdrawn row read just before its withdrawal committed is not sent (see ``withdraw(_:by:reason:)``).
+    let outboxGuard = Mutex(OutboxGuard())
     /// Each peer's latest tree head whose signature verified (since this engine started), kept with its
     /// store record: a receipt carrying the same head again needs neither.
     let latestPeerHeads = Mutex<[PartyCode: (bytes: [UInt8], reference: PeerTreeHeadReference)]>([:])

@@ -9,6 +9,8 @@ public struct OutboxEnvelope: Sendable, Equatable {
         case pending
         /// Acknowledged by a signed receipt at `at`.
         case delivered(at: Date, receipt: Data)
+        /// Withdrawn by an operator (user `by`) before delivery, with the reason: never to be sent.
+        case withdrawn(at: Date, by: String, reason: String)
     }
 
     /// The envelope's id (unique in the outbox).
@@ -27,8 +29,13 @@ public struct OutboxEnvelope: Sendable, Equatable {
     public let attempts: Int
     /// Not to be tried before this instant.
     public let nextAttempt: Date
-    /// Pending or delivered.
+    /// Pending, delivered or withdrawn.
     public let state: State
+    /// Why the latest attempt failed (the peer's answer, or the transport error), if one did.
+    public let lastError: String?
+    /// Whether the peer refused this envelope for what it is (not for being down or unable to store it): such a row is
+    /// retried on its own backoff and holds no later row back.
+    public let refused: Bool
 
     /// A new pending envelope, to be tried at once.
     public init(id: String, sender: PartyCode, recipient: PartyCode, agreementID: String, created: Date, bytes: Data) {
@@ -40,7 +47,7 @@ public struct OutboxEnvelope: Sendable, Equatable {
     /// Every field, as a backend reads it back.
     public init(
         id: String, sender: PartyCode, recipient: PartyCode, agreementID: String, created: Date, bytes: Data,
-        attempts: Int, nextAttempt: Date, state: State
+        attempts: Int, nextAttempt: Date, state: State, lastError: String? = nil, refused: Bool = false
     ) {
         self.id = id
         self.sender = sender
@@ -51,6 +58,8 @@ public struct OutboxEnvelope: Sendable, Equatable {
         self.attempts = attempts
         self.nextAttempt = nextAttempt
         self.state = state
+        self.lastError = lastError
+        self.refused = refused
     }
 }
 
@@ -76,10 +85,47 @@ public struct OutboxFailure: Sendable, Equatable {
     public let envelopeID: String
     /// Not to be tried before this instant.
     public let nextAttempt: Date
+    /// Why the attempt failed, kept as the row's ``OutboxEnvelope/lastError`` (at most 1,000 bytes are kept).
+    public let reason: String?
+    /// The peer refused the envelope for what it is: kept as ``OutboxEnvelope/refused`` (a later failure of another kind clears it).
+    public let refused: Bool
 
-    public init(envelopeID: String, nextAttempt: Date) {
+    public init(envelopeID: String, nextAttempt: Date, reason: String? = nil, refused: Bool = false) {
         self.envelopeID = envelopeID
         self.nextAttempt = nextAttempt
+        self.reason = reason.map(Self.bounded)
+        self.refused = refused
+    }
+
+    /// `text` cut to at most 1,000 UTF-8 bytes, on a character boundary.
+    static func bounded(_ text: String) -> String {
+        guard text.utf8.count > 1_000 else { return text }
+        var kept = ""
+        for character in text {
+            guard kept.utf8.count + character.utf8.count <= 1_000 else { break }
+            kept.append(character)
+        }
+        return kept
+    }
+}
+
+/// Withdraws one pending envelope: it will never be sent. A receipt for it that comes back anyway (from a round
+/// already on the wire) is still recorded as a delivery, since the peer then holds it.
+public struct OutboxWithdrawal: Sendable, Equatable {
+    /// The envelope.
+    public let envelopeID: String
+    /// When it was withdrawn.
+    public let at: Date
+    /// The user who withdrew it.
+    public let by: String
+    /// Why (not empty).
+    public let reason: String
+
+    public init(envelopeID: String, at: Date, by: String, reason: String) {
+        self.envelopeID = envelopeID
+        self.at = at
+        self.by = by
+        self.reason = reason
     }
 }
 

@@ -23,6 +23,9 @@ public struct StepWrite: Sendable {
     /// Failed attempts to record on pending envelopes (delivered ones are left alone); an
     /// unknown id is ``StoreError/Code/notFound``.
     public var failures: [OutboxFailure]
+    /// Pending outbox envelopes to withdraw (``StoreError/Code/conflict`` unless each is pending, ``StoreError/Code/notFound``
+    /// if one does not exist).
+    public var withdrawals: [OutboxWithdrawal] = []
     /// Users to insert or replace by id.
     public var users: [UserRecord]
     /// Ids of users to remove.
@@ -48,8 +51,9 @@ public struct StepWrite: Sendable {
         deliveries: [OutboxDelivery] = [], failures: [OutboxFailure] = [], users: [UserRecord] = [],
         removedUsers: [String] = [], consents: [Consent] = [], notes: [NoteRecord] = [],
         keyBundles: [KeyBundleRecord] = [], treeHeads: [TreeHeadRecord] = [], peerTreeHeads: [PeerTreeHeadRecord] = [],
-        objects: [StoredObject] = [], signedRoots: [SignedRootRecord] = []
+        objects: [StoredObject] = [], signedRoots: [SignedRootRecord] = [], withdrawals: [OutboxWithdrawal] = []
     ) {
+        self.withdrawals = withdrawals
         self.signedRoots = signedRoots
         self.objects = objects
         self.inbox = inbox
@@ -86,9 +90,21 @@ public struct StepWrite: Sendable {
             try check(envelope.id, "outbox envelope")
             try check(envelope.agreementID, "agreement")
             guard envelope.attempts >= 0 else { throw StoreError(.invalid, "outbox envelope \(envelope.id) has negative attempts") }
+            // A new row has no failure to keep (attempts are recorded by ``failures``), and is withdrawn only once stored.
+            if case .withdrawn = envelope.state { throw StoreError(.invalid, "outbox envelope \(envelope.id) is new: it cannot be withdrawn") }
+            guard envelope.lastError == nil, !envelope.refused else {
+                throw StoreError(.invalid, "outbox envelope \(envelope.id) is new: its failures are recorded as OutboxFailure")
+            }
         }
         for delivery in deliveries { try check(delivery.envelopeID, "delivered envelope") }
         for failure in failures { try check(failure.envelopeID, "failed envelope") }
+        for withdrawal in withdrawals {
+            try check(withdrawal.envelopeID, "withdrawn envelope")
+            try check(withdrawal.by, "withdrawing user")
+            guard !withdrawal.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, withdrawal.reason.utf8.count <= 1_000 else {
+                throw StoreError(.invalid, "a withdrawal needs a reason of 1 to 1,000 bytes")
+            }
+        }
         for user in users {
             try check(user.id, "user")
             guard !user.tokenHash.isEmpty else { throw StoreError(.invalid, "user \(user.id) has an empty token hash") }

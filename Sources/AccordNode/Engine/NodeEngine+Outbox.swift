@@ -1,0 +1,118 @@
+import AccordAudit
+import AccordCore
+import AccordStore
+import Foundation
+import Logging
+import Synchronization
+
+/// What the delivery loop has on the wire, and what operators withdrew: kept together under one lock, so that a row
+/// is either sent or withdrawn, never both.
+struct OutboxGuard: Sendable {
+    /// Rows on the wire now, with how many rounds carry each (two deliverers may send the same row).
+    private(set) var inFlight: [String: Int] = [:]
+    /// Rows withdrawn since the engine started (a round may have read one just before its withdrawal committed).
+    private(set) var withdrawn: Set<String> = []
+
+    /// The rows of `due` that may go (not withdrawn), now marked on the wire.
+    mutating func take(_ due: [OutboxEnvelope]) -> [OutboxEnvelope] {
+        let kept = due.filter { !withdrawn.contains($0.id) }
+        for row in kept { inFlight[row.id, default: 0] += 1 }
+        return kept
+    }
+
+    /// Marks rows taken by ``take(_:)`` off the wire (their round was recorded or failed).
+    mutating func release(_ ids: some Sequence<String>) {
+        for id in ids {
+            guard let count = inFlight[id] else { continue }
+            inFlight[id] = count > 1 ? count - 1 : nil
+        }
+    }
+
+    /// Claims `id` for withdrawal: false if it is on the wire now.
+    mutating func claim(_ id: String) -> Bool {
+        guard inFlight[id] == nil else { return false }
+        withdrawn.insert(id)
+        return true
+    }
+
+    /// Gives a claim back (the withdrawal was not written).
+    mutating func unclaim(_ id: String) {
+        withdrawn.remove(id)
+    }
+}
+
+extension NodeEngine {
+    /// An envelope or statement waiting in this node's outbox, as an operator sees it.
+    public struct WaitingRow: Sendable, Equatable {
+        public let row: OutboxEnvelope
+        /// Part of a round on the wire now: its receipt may come back at any moment, so it cannot be withdrawn.
+        public let onTheWire: Bool
+        /// A signed note or compromise report (which the agreements require the peer to receive), not an envelope.
+        public let isStatement: Bool
+    }
+
+    /// What this node still has to deliver, oldest first per peer (to `peer` only if given), at most `limit` rows per peer.
+    public func waiting(to peer: PartyCode? = nil, limit: Int = 100) async throws -> [WaitingRow] {
+        let routes = try await store.pendingRoutes().filter { $0.sender == party && (peer == nil || $0.recipient == peer) }
+        var rows: [WaitingRow] = []
+        for route in routes.sorted(by: { $0.recipient.rawValue < $1.recipient.rawValue }) {
+            let pending = try await store.pendingOutbox(sender: party, recipient: route.recipient, limit: limit, excluding: [])
+            let inFlight = outboxGuard.withLock { $0.inFlight }
+            rows += pending.map { row in
+                WaitingRow(row: row, onTheWire: inFlight[row.id] != nil, isStatement: Self.isStatement(row))
+            }
+        }
+        return rows
+    }
+
+    /// Withdraws an envelope this node has not delivered yet: it will not be sent, and the audit log records who
+    /// withdrew it and why (`envelope-withdrawn`). The release decision and the sealed envelope stay on record.
+    ///
+    /// Refused (``NodeError``): an unknown id (`notFound`); a row delivered or withdrawn already, on the wire now, or
+    /// holding a signed note or compromise report, which the agreements require the peer to receive (`refused`); an
+    /// empty reason (`malformed`).
+    @discardableResult
+    public func withdraw(_ envelopeID: String, by user: String, reason: String) async throws -> OutboxEnvelope {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.utf8.count <= 1_000 else {
+            throw NodeError(.malformed, "a withdrawal needs a reason (1 to 1,000 bytes): it goes into the audit log")
+        }
+        guard let row = try await store.outboxEnvelope(id: envelopeID), row.sender == party else {
+            throw NodeError(.notFound, "no envelope \(envelopeID) in this node's outbox")
+        }
+        switch row.state {
+        case .pending: break
+        case .delivered(let at, _):
+            throw NodeError(.refused, "envelope \(envelopeID) was delivered to \(row.recipient) at \(Instant.format(at)); it cannot be withdrawn")
+        case .withdrawn(let at, let by, _):
+            throw NodeError(.refused, "envelope \(envelopeID) was withdrawn by \(by) at \(Instant.format(at)) already")
+        }
+        guard !Self.isStatement(row) else {
+            throw NodeError(.refused, "\(envelopeID) is a signed note or compromise report, which \(row.recipient) must receive; it cannot be withdrawn")
+        }
+        guard outboxGuard.withLock({ $0.claim(envelopeID) }) else {
+            throw NodeError(.refused, "envelope \(envelopeID) is on the wire to \(row.recipient) now; its receipt decides (try again if it is not delivered)")
+        }
+        let at = clock()
+        do {
+            try await commit(
+                StepWrite(withdrawals: [OutboxWithdrawal(envelopeID: envelopeID, at: at, by: user, reason: reason)]),
+                events: [.envelopeWithdrawn(envelopeID: envelopeID, recipient: row.recipient.rawValue, by: user, reason: reason)])
+        } catch {
+            outboxGuard.withLock { $0.unclaim(envelopeID) }
+            throw error
+        }
+        logger.notice("outbox envelope withdrawn", metadata: [
+            "accord.envelope": "\(envelopeID)", "accord.peer": "\(row.recipient)", "accord.user": "\(user)"])
+        return OutboxEnvelope(
+            id: row.id, sender: row.sender, recipient: row.recipient, agreementID: row.agreementID, created: row.created, bytes: row.bytes,
+            attempts: row.attempts, nextAttempt: row.nextAttempt, state: .withdrawn(at: at, by: user, reason: reason),
+            lastError: row.lastError, refused: row.refused)
+    }
+
+    /// Whether an outbox row carries a signed statement (a note or compromise report) rather than an envelope.
+    static func isStatement(_ row: OutboxEnvelope) -> Bool {
+        guard let frame = try? Transmission(encoded: Array(row.bytes)) else { return false }
+        return !frame.statements.isEmpty
+    }
+}
