@@ -1,0 +1,153 @@
+import AccordAudit
+import AccordCore
+import AccordSQLite
+import AccordStore
+import Foundation
+import Synchronization
+import Testing
+@testable import AccordNode
+
+@Suite("Node engine: what waits in the outbox, and withdrawing an envelope")
+struct OutboxWithdrawalTests {
+    let jp = PartyCode("JP")!
+
+    func pending(_ federation: Federation) async throws -> [OutboxEnvelope] {
+        try await federation.stores["KR"]!.pendingOutbox(sender: PartyCode("KR")!, recipient: jp, limit: 10)
+    }
+
+    func lastEvent(_ federation: Federation, _ party: String) async throws -> AuditEvent {
+        let store = federation.stores[party]!
+        let size = try await store.auditSize()
+        return try AuditEntry(decoding: try #require(try await store.auditLeaves(in: (size - 1)..<size).first).entry).event
+    }
+
+    @Test("a withdrawn envelope is never sent, leaves the pending rows, and the audit log says who withdrew it and why")
+    func withdrawn() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let kr = federation.nodes["KR"]!
+        let ids = try await federation.releaseToJP(["r1", "r2"])
+        let waiting = try await kr.waiting()
+        #expect(waiting.map(\.row.id) == ids)
+        #expect(waiting.allSatisfy { !$0.onTheWire && !$0.isStatement })
+
+        let row = try await kr.withdraw(ids[0], by: "operator-1", reason: "  JP's certificate was revoked  ")
+        #expect(row.state == .withdrawn(at: federation.clock.read(), by: "operator-1", reason: "JP's certificate was revoked"))
+        #expect(try await federation.stores["KR"]!.outboxEnvelope(id: ids[0]) == row)
+        #expect(try await lastEvent(federation, "KR")
+            == .envelopeWithdrawn(envelopeID: ids[0], recipient: "JP", by: "operator-1", reason: "JP's certificate was revoked"))
+        #expect(try await kr.waiting(to: jp).map(\.row.id) == [ids[1]])
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs == [ids[1]])
+        #expect(try await federation.stores["JP"]!.inboxHolds(ids) == [ids[1]])
+        #expect(try await kr.waiting().isEmpty)
+    }
+
+    @Test("only a pending envelope of this node, with a reason: delivered, withdrawn, unknown and notes are refused, nothing audited")
+    func refusals() async throws {
+        let notes = try await NoteFederation(at: "2019-11-23T03:00:00Z")
+        let federation = notes.inner
+        let kr = federation.nodes["KR"]!
+        let ids = try await federation.releaseToJP(["r1", "r2", "r3"])
+        try await kr.withdraw(ids[2], by: "operator-1", reason: "sent in error")
+        _ = try await federation.deliver("KR", "JP")
+        _ = try await kr.issue(try #require(notes.later["gsomia-2019-notice"]))
+        let note = try #require(try await kr.waiting().first)
+        #expect(note.isStatement)
+        let auditSize = try await federation.stores["KR"]!.auditSize()
+
+        func expectRefused(_ id: String, _ code: NodeError.Code, reason: String = "r", _ words: String) async {
+            do {
+                try await kr.withdraw(id, by: "operator-1", reason: reason)
+                Issue.record("withdrew \(id)")
+            } catch let error as NodeError {
+                #expect(error.code == code)
+                #expect(error.message.contains(words), "\(error.message)")
+            } catch { Issue.record("\(error)") }
+        }
+        await expectRefused(ids[0], .refused, "was delivered to JP")
+        await expectRefused(ids[2], .refused, "was withdrawn by operator-1")
+        await expectRefused("env-unknown", .notFound, "no envelope env-unknown")
+        await expectRefused(note.row.id, .refused, "must receive")
+        await expectRefused(note.row.id, .malformed, reason: " \n ", "needs a reason")
+        #expect(try await federation.stores["KR"]!.auditSize() == auditSize)
+        // The note still goes.
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs == [note.row.id])
+    }
+
+    @Test("an envelope on the wire cannot be withdrawn: its receipt decides; once recorded it is delivered")
+    func onTheWire() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let (kr, receiver) = (federation.nodes["KR"]!, federation.nodes["JP"]!)
+        let id = try #require(try await federation.releaseToJP(["r1"]).first)
+        let seen = Mutex<(onTheWire: Bool, refusal: String?)>((false, nil))
+        let round = try await kr.deliver(to: jp) { transmission in
+            let waiting = (try? await kr.waiting()) ?? []
+            do {
+                try await kr.withdraw(id, by: "operator-1", reason: "too late")
+                seen.withLock { $0 = (waiting.first?.onTheWire ?? false, nil) }
+            } catch {
+                seen.withLock { $0 = (waiting.first?.onTheWire ?? false, "\(error)") }
+            }
+            return await receiver.receive(transmission)
+        }
+        #expect(round.deliveredIDs == [id])
+        let (onTheWire, refusal) = seen.withLock { $0 }
+        #expect(onTheWire)
+        #expect(refusal?.contains("on the wire to JP") == true)
+        // Off the wire again after the round: delivered now, so refused for that reason.
+        await #expect(throws: NodeError.self) { try await kr.withdraw(id, by: "operator-1", reason: "too late") }
+    }
+
+    @Test("a round never sends a row withdrawn after the round read it")
+    func guardDropsWithdrawn() {
+        var guarded = OutboxGuard()
+        let rows = ["a", "b", "c"].map {
+            OutboxEnvelope(id: $0, sender: PartyCode("KR")!, recipient: PartyCode("JP")!, agreementID: "x", created: Date(), bytes: Data([1]))
+        }
+        var claimed = guarded.claim("b")
+        #expect(claimed)
+        let first = guarded.take(rows).map(\.id)
+        #expect(first == ["a", "c"])
+        claimed = guarded.claim("a")
+        #expect(!claimed)
+        // Two rounds carry "c": it stays on the wire until both are done.
+        let again = guarded.take([rows[2]]).map(\.id)
+        #expect(again == ["c"])
+        guarded.release(["a", "c"])
+        claimed = guarded.claim("a")
+        #expect(claimed)
+        claimed = guarded.claim("c")
+        #expect(!claimed)
+        guarded.release(["c"])
+        claimed = guarded.claim("c")
+        #expect(claimed)
+        guarded.unclaim("c")
+        let taken = guarded.take([rows[2]]).map(\.id)
+        #expect(taken == ["c"])
+    }
+
+    @Test("why a row failed and whether the peer refused it survive a restart: a refused row still holds nothing back")
+    func refusalSurvivesRestart() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let (kr, receiver) = (federation.nodes["KR"]!, federation.nodes["JP"]!)
+        let first = try #require(try await federation.releaseToJP(["r1"]).first)
+        _ = try await kr.deliver(to: jp) { transmission in
+            var envelope = transmission.envelopes[0]
+            envelope[envelope.count - 5] ^= 0x01
+            return await receiver.receive(Transmission(announcements: transmission.announcements, envelopes: [envelope], roots: transmission.roots))
+        }
+        let refused = try #require(try await pending(federation).first)
+        #expect(refused.refused)
+        #expect(refused.lastError?.isEmpty == false)
+        let restarted = try federation.restarted("KR")
+        let second = try #require(try await federation.releaseToJP(["r2"]).last)
+        let round = try await restarted.deliver(to: jp) { transmission in await receiver.receive(transmission) }
+        #expect(round.deliveredIDs == [second])
+        #expect(try await pending(federation).map(\.id) == [first])
+        // A failed send is kept with its error, and is not a refusal.
+        struct Down: Error, CustomStringConvertible { var description: String { "connection refused" } }
+        federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
+        await #expect(throws: Down.self) { _ = try await restarted.deliver(to: jp) { _ in throw Down() } }
+        let failed = try #require(try await pending(federation).first)
+        #expect(failed.lastError == "connection refused" && !failed.refused)
+    }
+}
