@@ -3,6 +3,10 @@ import AccordCore
 import AccordSQLite
 import AccordStore
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
 import Synchronization
 import Testing
 @testable import AccordNode
@@ -149,5 +153,60 @@ struct OutboxWithdrawalTests {
         await #expect(throws: Down.self) { _ = try await restarted.deliver(to: jp) { _ in throw Down() } }
         let failed = try #require(try await pending(federation).first)
         #expect(failed.lastError == "connection refused" && !failed.refused)
+    }
+}
+
+@Suite("Analyst API: the outbox, for operators")
+struct OutboxRouteTests {
+    static let users = [
+        TAXIIFixture.user("kr-analyst", "II"),
+        NodeConfiguration.UserEntry(id: "kr-operator", clearance: "III", needToKnow: [], tokenSHA256: TAXIIFixture.sha("token-kr-operator"),
+                                    roles: [.outbox]),
+    ]
+
+    func call(_ client: some TestClientProtocol, _ uri: String, _ method: HTTPRequest.Method = .get, user: String, body: String? = nil)
+        async throws -> (HTTPResponse.Status, Any?)
+    {
+        try await client.execute(uri: uri, method: method, headers: [.authorization: "Bearer token-\(user)"],
+                                 body: body.map { ByteBuffer(string: $0) }) { response in
+            (response.status, try? JSONSerialization.jsonObject(with: Data(Array(buffer: response.body))))
+        }
+    }
+
+    @Test("the outbox role lists what waits and withdraws an envelope; others get 403; errors are 400, 404 and 409")
+    func routes() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let ids = try await federation.releaseToJP(["r1", "r2"])
+        let app = try APIApplication.build(engine: federation.nodes["KR"]!, users: Self.users, clock: NodeClock(), metrics: NodeMetrics(),
+                                           host: "127.0.0.1", port: 0)
+        try await app.test(.router) { client in
+            let (forbidden, message) = try await call(client, "/api/v1/outbox", user: "kr-analyst")
+            #expect(forbidden == .forbidden)
+            #expect(((message as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
+                == "user kr-analyst does not have the 'outbox' role, which sees the outbox")
+            #expect(try await call(client, "/api/v1/outbox/\(ids[0])/withdraw", .post, user: "kr-analyst", body: #"{"reason":"x"}"#).0 == .forbidden)
+
+            let (listed, rows) = try await call(client, "/api/v1/outbox?peer=JP", user: "kr-operator")
+            #expect(listed == .ok)
+            let list = try #require(rows as? [[String: Any]])
+            #expect(list.map { $0["id"] as? String } == ids)
+            #expect(list.first?["state"] as? String == "pending" && list.first?["kind"] as? String == "envelope")
+            #expect(list.first?["on_the_wire"] as? Bool == false && list.first?["recipient"] as? String == "JP")
+            #expect(try await call(client, "/api/v1/outbox?peer=XX", user: "kr-operator").0 == .badRequest)
+            #expect(try await call(client, "/api/v1/outbox?limit=0", user: "kr-operator").0 == .badRequest)
+
+            let (withdrawn, row) = try await call(client, "/api/v1/outbox/\(ids[0])/withdraw", .post, user: "kr-operator",
+                                                  body: #"{"reason":"sent in error"}"#)
+            #expect(withdrawn == .ok)
+            let answer = try #require(row as? [String: Any])
+            #expect(answer["state"] as? String == "withdrawn")
+            #expect((answer["withdrawn"] as? [String: Any])?["by"] as? String == "kr-operator")
+            #expect(try await call(client, "/api/v1/outbox/\(ids[0])/withdraw", .post, user: "kr-operator", body: #"{"reason":"again"}"#).0 == .conflict)
+            #expect(try await call(client, "/api/v1/outbox/env-nope/withdraw", .post, user: "kr-operator", body: #"{"reason":"x"}"#).0 == .notFound)
+            #expect(try await call(client, "/api/v1/outbox/\(ids[1])/withdraw", .post, user: "kr-operator", body: #"{"reason":""}"#).0 == .badRequest)
+            #expect(try await call(client, "/api/v1/outbox/\(ids[1])/withdraw", .post, user: "kr-operator", body: "nope").0 == .badRequest)
+            let (_, after) = try await call(client, "/api/v1/outbox", user: "kr-operator")
+            #expect((after as? [[String: Any]])?.map { $0["id"] as? String } == [ids[1]])
+        }
     }
 }

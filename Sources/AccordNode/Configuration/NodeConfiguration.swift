@@ -58,6 +58,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public enum Role: String, Sendable, Equatable, CaseIterable {
         /// Issues the node's party's diplomatic notes (`POST /api/v1/notes`): a treaty officer.
         case notes
+        /// Sees what waits in the outbox and withdraws an undelivered envelope (`/api/v1/outbox`): a node operator.
+        case outbox
     }
 
     public let party: PartyCode

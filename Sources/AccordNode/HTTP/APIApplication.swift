@@ -102,9 +102,7 @@ public enum APIApplication {
         }
         router.post("/api/v1/notes") { request, _ -> Response in
             let user = try register.authenticate(request)
-            guard register.roles[user.id, default: []].contains(.notes) else {
-                throw HTTPError(.forbidden, message: "user \(user.id) does not have the 'notes' role: only a treaty officer issues notes")
-            }
+            try register.require(.notes, of: user, "issues notes (a treaty officer)")
             let body = try await request.body.collect(upTo: SignedStatement.maximumBytes)
             let note: Note
             do { note = try Note(json: Data(Array(buffer: body)), utcOffset: engine.agreementOffset) } catch {
@@ -116,6 +114,42 @@ public enum APIApplication {
             } catch let error as NodeError {
                 throw HTTPError(error.code == .forbidden ? .forbidden : error.code == .store ? .internalServerError : .conflict,
                                 message: error.message)
+            }
+        }
+        router.get("/api/v1/outbox") { request, _ -> Response in
+            let user = try register.authenticate(request)
+            try register.require(.outbox, of: user, "sees the outbox")
+            var peer: PartyCode?
+            if let text = request.uri.queryParameters.get("peer") {
+                guard let code = PartyCode(text), engine.book.parties[code] != nil, code != engine.party else {
+                    throw HTTPError(.badRequest, message: "peer '\(text)' is not another party of the party directory")
+                }
+                peer = code
+            }
+            let limit = request.uri.queryParameters.get("limit").map { Int($0) } ?? 100
+            guard let limit, (1...1_000).contains(limit) else { throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to 1000") }
+            return try json(try await engine.waiting(to: peer, limit: limit).map(OutboxRowAnswer.init))
+        }
+        router.post("/api/v1/outbox/:id/withdraw") { request, context -> Response in
+            let user = try register.authenticate(request)
+            try register.require(.outbox, of: user, "withdraws envelopes")
+            let id = try context.parameters.require("id")
+            struct Body: Decodable { let reason: String }
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            guard let parsed = try? JSONDecoder().decode(Body.self, from: Data(Array(buffer: body))) else {
+                throw HTTPError(.badRequest, message: "body must be {\"reason\": \"...\"} (it goes into the audit log)")
+            }
+            do {
+                let row = try await engine.withdraw(id, by: user.id, reason: parsed.reason)
+                return try json(OutboxRowAnswer(NodeEngine.WaitingRow(row: row, onTheWire: false, isStatement: false)))
+            } catch let error as NodeError {
+                let status: HTTPResponse.Status = switch error.code {
+                case .notFound: .notFound
+                case .malformed: .badRequest
+                case .store: .internalServerError
+                default: .conflict
+                }
+                throw HTTPError(status, message: error.message)
             }
         }
         router.post("/api/v1/clock") { request, _ -> Response in
@@ -184,6 +218,13 @@ public enum APIApplication {
             return user
         }
 
+        /// Throws `403` unless `user` has `role`; `what` says what the role allows, for the message.
+        func require(_ role: NodeConfiguration.Role, of user: User, _ what: String) throws {
+            guard roles[user.id, default: []].contains(role) else {
+                throw HTTPError(.forbidden, message: "user \(user.id) does not have the '\(role.rawValue)' role, which \(what)")
+            }
+        }
+
         /// SHA-256, lower-case hex.
         static func digest(_ secret: String) -> String {
             SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -208,6 +249,51 @@ struct NoteAnswer: Encodable {
         sent_to = issued.sentTo.map(\.rawValue)
         not_federated = issued.notFederated.map(\.rawValue)
         self.state = state
+    }
+}
+
+/// One row of `GET /api/v1/outbox` (and the answer of a withdrawal).
+struct OutboxRowAnswer: Encodable {
+    let id: String
+    let recipient: String
+    let agreement: String
+    let created: String
+    /// `pending`, `delivered` or `withdrawn`.
+    let state: String
+    let attempts: Int
+    let next_attempt: String
+    let last_error: String?
+    /// The peer refused it for what it is: retried on its own backoff, holding nothing back.
+    let refused: Bool
+    /// Part of a round on the wire now (cannot be withdrawn).
+    let on_the_wire: Bool
+    /// `envelope`, or `statement` (a signed note or compromise report: cannot be withdrawn).
+    let kind: String
+    let withdrawn: Withdrawn?
+
+    struct Withdrawn: Encodable {
+        let at: String
+        let by: String
+        let reason: String
+    }
+
+    init(_ waiting: NodeEngine.WaitingRow) {
+        let row = waiting.row
+        id = row.id
+        recipient = row.recipient.rawValue
+        agreement = row.agreementID
+        created = Instant.format(row.created)
+        attempts = row.attempts
+        next_attempt = Instant.format(row.nextAttempt)
+        last_error = row.lastError
+        refused = row.refused
+        on_the_wire = waiting.onTheWire
+        kind = waiting.isStatement ? "statement" : "envelope"
+        switch row.state {
+        case .pending: (state, withdrawn) = ("pending", nil)
+        case .delivered: (state, withdrawn) = ("delivered", nil)
+        case .withdrawn(let at, let by, let reason): (state, withdrawn) = ("withdrawn", Withdrawn(at: Instant.format(at), by: by, reason: reason))
+        }
     }
 }
 

@@ -18,7 +18,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "The node's configuration file.") var config: String
         @Flag(help: "Also create a password for HTTP Basic (TAXII clients).") var password = false
         @OptionGroup var policy: PolicyOptions
-        @Argument(help: "id:clearance:topic,topic[:role,role] (roles: notes).") var user: String
+        @Argument(help: "id:clearance:topic,topic[:role,role] (roles: notes, outbox).") var user: String
 
         func run() async throws {
             let secret = password ? NodeSetup.makeToken() : nil
