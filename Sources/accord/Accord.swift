@@ -12,6 +12,7 @@ struct Accord: AsyncParsableCommand {
             UserCommand.self,
             ServeCommand.self,
             InboxCommand.self,
+            OutboxCommand.self,
             AuditCommand.self,
             PolicyCommand.self,
             AgreementCommand.self,

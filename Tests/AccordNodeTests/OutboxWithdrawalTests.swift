@@ -96,7 +96,7 @@ struct OutboxWithdrawalTests {
         #expect(round.deliveredIDs == [id])
         let (onTheWire, refusal) = seen.withLock { $0 }
         #expect(onTheWire)
-        #expect(refusal?.contains("on the wire to JP") == true)
+        #expect(refusal?.contains("busy: envelope \(id) is on the wire to JP") == true)
         // Off the wire again after the round: delivered now, so refused for that reason.
         await #expect(throws: NodeError.self) { try await kr.withdraw(id, by: "operator-1", reason: "too late") }
     }
@@ -207,6 +207,21 @@ struct OutboxRouteTests {
             #expect(try await call(client, "/api/v1/outbox/\(ids[1])/withdraw", .post, user: "kr-operator", body: "nope").0 == .badRequest)
             let (_, after) = try await call(client, "/api/v1/outbox", user: "kr-operator")
             #expect((after as? [[String: Any]])?.map { $0["id"] as? String } == [ids[1]])
+
+            // On the wire: 423 with Retry-After, and the row is listed as such.
+            let receiver = federation.nodes["JP"]!
+            let seen = Mutex<[String]>([])
+            _ = try await federation.nodes["KR"]!.deliver(to: PartyCode("JP")!) { transmission in
+                let (_, listed) = (try? await call(client, "/api/v1/outbox", user: "kr-operator")) ?? (.ok, nil)
+                let onTheWire = ((listed as? [[String: Any]])?.first?["on_the_wire"] as? Bool) == true
+                let retryAfter = try? await client.execute(
+                    uri: "/api/v1/outbox/\(ids[1])/withdraw", method: .post, headers: [.authorization: "Bearer token-kr-operator"],
+                    body: ByteBuffer(string: #"{"reason":"x"}"#)
+                ) { response in "\(response.status.code) \(response.headers[.retryAfter] ?? "-")" }
+                seen.withLock { $0 = ["\(onTheWire)", retryAfter ?? "no answer"] }
+                return await receiver.receive(transmission)
+            }
+            #expect(seen.withLock { $0 } == ["true", "423 1"])
         }
     }
 }

@@ -68,9 +68,10 @@ extension NodeEngine {
     /// Withdraws an envelope this node has not delivered yet: it will not be sent, and the audit log records who
     /// withdrew it and why (`envelope-withdrawn`). The release decision and the sealed envelope stay on record.
     ///
-    /// Refused (``NodeError``): an unknown id (`notFound`); a row delivered or withdrawn already, on the wire now, or
-    /// holding a signed note or compromise report, which the agreements require the peer to receive (`refused`); an
-    /// empty reason (`malformed`).
+    /// Refused (``NodeError``): an unknown id (`notFound`); a row delivered or withdrawn already, or holding a signed
+    /// note or compromise report, which the agreements require the peer to receive (`refused`); a row on the wire now
+    /// (`busy`: its round may deliver it; a round to a peer that is down holds it until its connection attempt fails);
+    /// an empty reason (`malformed`).
     @discardableResult
     public func withdraw(_ envelopeID: String, by user: String, reason: String) async throws -> OutboxEnvelope {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -91,7 +92,7 @@ extension NodeEngine {
             throw NodeError(.refused, "\(envelopeID) is a signed note or compromise report, which \(row.recipient) must receive; it cannot be withdrawn")
         }
         guard outboxGuard.withLock({ $0.claim(envelopeID) }) else {
-            throw NodeError(.refused, "envelope \(envelopeID) is on the wire to \(row.recipient) now; its receipt decides (try again if it is not delivered)")
+            throw NodeError(.busy, "envelope \(envelopeID) is on the wire to \(row.recipient) now; its receipt decides (try again if it is not delivered)")
         }
         let at = clock()
         do {

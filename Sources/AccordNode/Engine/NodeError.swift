@@ -1,7 +1,7 @@
 /// Why the node refused a request or an input. The message says what was wrong, without secrets.
 public struct NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: String { case malformed, unauthorised, forbidden, refused, unknownPeer, crypto, store, notFound }
+        private enum Value: String { case malformed, unauthorised, forbidden, refused, unknownPeer, crypto, store, notFound, busy }
         private let value: Value
         private init(_ value: Value) { self.value = value }
         /// Input that cannot be parsed.
@@ -20,6 +20,8 @@ public struct NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let store = Code(.store)
         /// No such thing at this node (an outbox row, for instance).
         public static let notFound = Code(.notFound)
+        /// Held by work in progress (an outbox row on the wire): try again shortly.
+        public static let busy = Code(.busy)
         public var description: String { value.rawValue }
     }
 

@@ -143,13 +143,15 @@ public enum APIApplication {
                 let row = try await engine.withdraw(id, by: user.id, reason: parsed.reason)
                 return try json(OutboxRowAnswer(NodeEngine.WaitingRow(row: row, onTheWire: false, isStatement: false)))
             } catch let error as NodeError {
+                // 423 for a row on the wire now: the same request may succeed in a moment (`Retry-After`).
                 let status: HTTPResponse.Status = switch error.code {
                 case .notFound: .notFound
                 case .malformed: .badRequest
+                case .busy: .init(code: 423, reasonPhrase: "Locked")
                 case .store: .internalServerError
                 default: .conflict
                 }
-                throw HTTPError(status, message: error.message)
+                throw HTTPError(status, headers: error.code == .busy ? [.retryAfter: "1"] : [:], message: error.message)
             }
         }
         router.post("/api/v1/clock") { request, _ -> Response in

@@ -1,0 +1,76 @@
+import AccordNode
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `accord outbox`: what the node still has to deliver, and withdrawing an envelope (users with the `outbox` role).
+struct OutboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox", abstract: "See what your node still has to deliver, and withdraw an envelope (role outbox; the node must be running).",
+        subcommands: [List.self, Withdraw.self], defaultSubcommand: List.self)
+
+    /// One row as the node answers it (`GET /api/v1/outbox`).
+    struct Row: Decodable {
+        let id: String
+        let recipient: String
+        let agreement: String
+        let created: String
+        let state: String
+        let attempts: Int
+        let next_attempt: String
+        let last_error: String?
+        let refused: Bool
+        let on_the_wire: Bool
+        let kind: String
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the envelopes and notes waiting for each peer, oldest first.")
+
+        @OptionGroup var node: NodeAPIOptions
+        @Option(help: "Only the rows waiting for this peer (a party code: JP).") var peer: String?
+        @Option(help: "At most this many rows per peer (1 to 1000).") var limit = 100
+        @Flag(help: "Print the node's JSON.") var json = false
+
+        func run() async throws {
+            var query = "limit=\(limit)"
+            if let peer { query += "&peer=\(peer.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? peer)" }
+            let body = try await node.call(.GET, "/api/v1/outbox?\(query)")
+            if json {
+                print(String(buffer: body))
+                return
+            }
+            let rows = try JSONDecoder().decode([Row].self, from: Data(Array(buffer: body)))
+            guard !rows.isEmpty else {
+                print("Nothing waits in the outbox\(peer.map { " for \($0)" } ?? "").")
+                return
+            }
+            print("\(rows.count) row(s) waiting:")
+            for row in rows {
+                var status = row.on_the_wire ? "on the wire" : row.attempts == 0 ? "not tried yet" : "\(row.attempts) failed attempt(s), next \(row.next_attempt)"
+                if row.refused { status += ", refused by the peer" }
+                print("  \(row.created)  \(row.kind == "statement" ? "note  " : "envelope")  \(row.id)  → \(row.recipient)  [\(row.agreement)]  \(status)")
+                if let error = row.last_error { print("      last error: \(error)") }
+            }
+        }
+    }
+
+    struct Withdraw: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Withdraw an envelope not yet delivered: it will not be sent, and the audit log records who and why.")
+
+        @OptionGroup var node: NodeAPIOptions
+        @Argument(help: "The envelope's id (from `accord outbox list`).") var envelope: String
+        @Option(help: "Why (recorded in the audit log).") var reason: String
+        @Option(help: "Seconds to keep asking while the envelope is on the wire (a round to a peer that is down holds it while it connects).")
+        var wait = 30
+
+        func run() async throws {
+            guard (0...600).contains(wait) else { throw ValidationError("--wait must be 0 to 600 seconds") }
+            let path = "/api/v1/outbox/\(envelope.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? envelope)/withdraw"
+            _ = try await node.call(.POST, path, json: ["reason": reason], retryingWhileLocked: .seconds(wait))
+            print("Withdrawn: \(envelope) will not be sent.")
+        }
+    }
+}
