@@ -185,6 +185,7 @@ extension PostgresStore {
                 ADD COLUMN withdrawal_reason TEXT,
                 ADD CONSTRAINT outbox_state CHECK (state IN ('pending', 'delivered', 'withdrawn')),
                 ADD CONSTRAINT outbox_delivered CHECK ((state = 'delivered') = (delivered_us IS NOT NULL AND receipt IS NOT NULL)),
+                ADD CONSTRAINT outbox_receipt CHECK ((delivered_us IS NULL) = (receipt IS NULL)),
                 ADD CONSTRAINT outbox_withdrawn CHECK ((state = 'withdrawn')
                     = (withdrawn_us IS NOT NULL AND withdrawn_by IS NOT NULL AND withdrawal_reason IS NOT NULL))
             """,

@@ -180,6 +180,7 @@ extension SQLiteStore {
                     withdrawn_by TEXT,
                     withdrawal_reason TEXT,
                     CHECK ((state = 'delivered') = (delivered_us IS NOT NULL AND receipt IS NOT NULL)),
+                    CHECK ((delivered_us IS NULL) = (receipt IS NULL)),
                     CHECK ((state = 'withdrawn') = (withdrawn_us IS NOT NULL AND withdrawn_by IS NOT NULL AND withdrawal_reason IS NOT NULL))
                 );
                 INSERT INTO outbox_v6 (seq, envelope_id, sender, recipient, agreement_id, created_us, attempts, next_attempt_us,

@@ -72,6 +72,7 @@ struct OutboxWithdrawalTests {
         await expectRefused("env-unknown", .notFound, "no envelope env-unknown")
         await expectRefused(note.row.id, .refused, "must receive")
         await expectRefused(note.row.id, .malformed, reason: " \n ", "needs a reason")
+        await expectRefused(ids[1], .malformed, reason: "two\nlines", "without control characters")
         #expect(try await federation.stores["KR"]!.auditSize() == auditSize)
         // The note still goes.
         #expect(try await federation.deliver("KR", "JP").deliveredIDs == [note.row.id])
@@ -107,23 +108,25 @@ struct OutboxWithdrawalTests {
         let rows = ["a", "b", "c"].map {
             OutboxEnvelope(id: $0, sender: PartyCode("KR")!, recipient: PartyCode("JP")!, agreementID: "x", created: Date(), bytes: Data([1]))
         }
-        var claimed = guarded.claim("b")
-        #expect(claimed)
+        var claim = guarded.claim("b")
+        #expect(claim == .claimed)
+        claim = guarded.claim("b")
+        #expect(claim == .withdrawnAlready)
         let first = guarded.take(rows).map(\.id)
         #expect(first == ["a", "c"])
-        claimed = guarded.claim("a")
-        #expect(!claimed)
+        claim = guarded.claim("a")
+        #expect(claim == .onTheWire)
         // Two rounds carry "c": it stays on the wire until both are done.
         let again = guarded.take([rows[2]]).map(\.id)
         #expect(again == ["c"])
         guarded.release(["a", "c"])
-        claimed = guarded.claim("a")
-        #expect(claimed)
-        claimed = guarded.claim("c")
-        #expect(!claimed)
+        claim = guarded.claim("a")
+        #expect(claim == .claimed)
+        claim = guarded.claim("c")
+        #expect(claim == .onTheWire)
         guarded.release(["c"])
-        claimed = guarded.claim("c")
-        #expect(claimed)
+        claim = guarded.claim("c")
+        #expect(claim == .claimed)
         guarded.unclaim("c")
         let taken = guarded.take([rows[2]]).map(\.id)
         #expect(taken == ["c"])
@@ -147,12 +150,12 @@ struct OutboxWithdrawalTests {
         let round = try await restarted.deliver(to: jp) { transmission in await receiver.receive(transmission) }
         #expect(round.deliveredIDs == [second])
         #expect(try await pending(federation).map(\.id) == [first])
-        // A failed send is kept with its error, and is not a refusal.
+        // A failed send is kept with its error; the row the peer refused stays refused (the peer was not asked).
         struct Down: Error, CustomStringConvertible { var description: String { "connection refused" } }
         federation.clock.set(Instant.parse("2017-06-01T00:01:00Z")!)
         await #expect(throws: Down.self) { _ = try await restarted.deliver(to: jp) { _ in throw Down() } }
         let failed = try #require(try await pending(federation).first)
-        #expect(failed.lastError == "connection refused" && !failed.refused)
+        #expect(failed.lastError == "connection refused" && failed.refused)
     }
 }
 

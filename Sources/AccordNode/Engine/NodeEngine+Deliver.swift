@@ -165,11 +165,12 @@ extension NodeEngine {
             logger.error("outbox rows name signed roots the store does not hold (or holds unreadable); they are held back", metadata: [
                 "accord.peer": "\(peer)", "accord.rows": "\(rootless.map(\.id))"])
             let ids = Set(rootless.map(\.id))
-            outboxGuard.withLock { $0.release(ids) }
             try await commit(StepWrite(failures: rootless.map {
                 OutboxFailure(envelopeID: $0.id, nextAttempt: retryNow.addingTimeInterval(Self.backoff(attempts: $0.attempts)),
                               reason: "this node's store lacks a signed root the envelope names (or holds it unreadable)", refused: true)
             }), events: [])
+            // Off the wire once recorded (if the commit throws, the caller releases every row of the round, these included).
+            outboxGuard.withLock { $0.release(ids) }
             let kept = due.indices.filter { !ids.contains(due[$0].id) }
             due = kept.map { due[$0] }
             frames = kept.map { frames[$0] }
@@ -198,7 +199,7 @@ extension NodeEngine {
             // One retry instant for the whole round, from its most-tried row, so that the rows stay in order.
             let retry = retryNow.addingTimeInterval(Self.backoff(attempts: due.map(\.attempts).max() ?? 0))
             let reason = "\(error)"
-            try await commit(StepWrite(failures: due.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retry, reason: reason) }), events: [])
+            try await commit(StepWrite(failures: due.map { OutboxFailure(envelopeID: $0.id, nextAttempt: retry, reason: reason, refused: $0.refused) }), events: [])
             throw error
         }
         return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, answer: answer, now: now, retryNow: retryNow,

@@ -28,11 +28,12 @@ struct OutboxGuard: Sendable {
         }
     }
 
-    /// Claims `id` for withdrawal: false if it is on the wire now.
-    mutating func claim(_ id: String) -> Bool {
-        guard inFlight[id] == nil else { return false }
-        withdrawn.insert(id)
-        return true
+    enum Claim { case claimed, onTheWire, withdrawnAlready }
+
+    /// Claims `id` for withdrawal, unless it is on the wire now or another withdrawal claimed it.
+    mutating func claim(_ id: String) -> Claim {
+        guard inFlight[id] == nil else { return .onTheWire }
+        return withdrawn.insert(id).inserted ? .claimed : .withdrawnAlready
     }
 
     /// Gives a claim back (the withdrawal was not written).
@@ -75,8 +76,8 @@ extension NodeEngine {
     @discardableResult
     public func withdraw(_ envelopeID: String, by user: String, reason: String) async throws -> OutboxEnvelope {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.utf8.count <= 1_000 else {
-            throw NodeError(.malformed, "a withdrawal needs a reason (1 to 1,000 bytes): it goes into the audit log")
+        guard !reason.isEmpty, reason.utf8.count <= 1_000, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw NodeError(.malformed, "a withdrawal needs a reason of 1 to 1,000 bytes on one line, without control characters: it goes into the audit log")
         }
         guard let row = try await store.outboxEnvelope(id: envelopeID), row.sender == party else {
             throw NodeError(.notFound, "no envelope \(envelopeID) in this node's outbox")
@@ -91,14 +92,22 @@ extension NodeEngine {
         guard !Self.isStatement(row) else {
             throw NodeError(.refused, "\(envelopeID) is a signed note or compromise report, which \(row.recipient) must receive; it cannot be withdrawn")
         }
-        guard outboxGuard.withLock({ $0.claim(envelopeID) }) else {
+        switch outboxGuard.withLock({ $0.claim(envelopeID) }) {
+        case .claimed: break
+        case .onTheWire:
             throw NodeError(.busy, "envelope \(envelopeID) is on the wire to \(row.recipient) now; its receipt decides (try again if it is not delivered)")
+        case .withdrawnAlready:
+            throw NodeError(.refused, "envelope \(envelopeID) is being withdrawn or was withdrawn already")
         }
         let at = clock()
         do {
             try await commit(
                 StepWrite(withdrawals: [OutboxWithdrawal(envelopeID: envelopeID, at: at, by: user, reason: reason)]),
                 events: [.envelopeWithdrawn(envelopeID: envelopeID, recipient: row.recipient.rawValue, by: user, reason: reason)])
+        } catch let error as StoreError where error.code == .conflict || error.code == .notFound {
+            // Delivered or withdrawn since the read above (by another process on the same store): the row is not ours to
+            // un-withdraw in memory, so the claim stays.
+            throw NodeError(error.code == .notFound ? .notFound : .refused, "envelope \(envelopeID) cannot be withdrawn now: \(error.message)")
         } catch {
             outboxGuard.withLock { $0.unclaim(envelopeID) }
             throw error

@@ -254,29 +254,29 @@ struct NoteAnswer: Encodable {
     }
 }
 
-/// One row of `GET /api/v1/outbox` (and the answer of a withdrawal).
-struct OutboxRowAnswer: Encodable {
-    let id: String
-    let recipient: String
-    let agreement: String
-    let created: String
+/// One row of `GET /api/v1/outbox` (and the answer of a withdrawal); the CLI reads it back.
+public struct OutboxRowAnswer: Codable, Sendable {
+    public let id: String
+    public let recipient: String
+    public let agreement: String
+    public let created: String
     /// `pending`, `delivered` or `withdrawn`.
-    let state: String
-    let attempts: Int
-    let next_attempt: String
-    let last_error: String?
+    public let state: String
+    public let attempts: Int
+    public let next_attempt: String
+    public let last_error: String?
     /// The peer refused it for what it is: retried on its own backoff, holding nothing back.
-    let refused: Bool
+    public let refused: Bool
     /// Part of a round on the wire now (cannot be withdrawn).
-    let on_the_wire: Bool
+    public let on_the_wire: Bool
     /// `envelope`, or `statement` (a signed note or compromise report: cannot be withdrawn).
-    let kind: String
-    let withdrawn: Withdrawn?
+    public let kind: String
+    public let withdrawn: Withdrawn?
 
-    struct Withdrawn: Encodable {
-        let at: String
-        let by: String
-        let reason: String
+    public struct Withdrawn: Codable, Sendable {
+        public let at: String
+        public let by: String
+        public let reason: String
     }
 
     init(_ waiting: NodeEngine.WaitingRow) {

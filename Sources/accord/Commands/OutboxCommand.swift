@@ -10,21 +10,6 @@ struct OutboxCommand: AsyncParsableCommand {
         commandName: "outbox", abstract: "See what your node still has to deliver, and withdraw an envelope (role outbox; the node must be running).",
         subcommands: [List.self, Withdraw.self], defaultSubcommand: List.self)
 
-    /// One row as the node answers it (`GET /api/v1/outbox`).
-    struct Row: Decodable {
-        let id: String
-        let recipient: String
-        let agreement: String
-        let created: String
-        let state: String
-        let attempts: Int
-        let next_attempt: String
-        let last_error: String?
-        let refused: Bool
-        let on_the_wire: Bool
-        let kind: String
-    }
-
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the envelopes and notes waiting for each peer, oldest first.")
 
@@ -41,7 +26,7 @@ struct OutboxCommand: AsyncParsableCommand {
                 print(String(buffer: body))
                 return
             }
-            let rows = try JSONDecoder().decode([Row].self, from: Data(Array(buffer: body)))
+            let rows = try JSONDecoder().decode([OutboxRowAnswer].self, from: Data(Array(buffer: body)))
             guard !rows.isEmpty else {
                 print("Nothing waits in the outbox\(peer.map { " for \($0)" } ?? "").")
                 return
