@@ -78,6 +78,32 @@ struct OutboxWithdrawalTests {
         #expect(try await federation.deliver("KR", "JP").deliveredIDs == [note.row.id])
     }
 
+    @Test("every envelope waiting for a peer, a bounded number a call, in one audited transaction; notes stay")
+    func withdrawAll() async throws {
+        let notes = try await NoteFederation(at: "2019-11-23T03:00:00Z")
+        let federation = notes.inner
+        let kr = federation.nodes["KR"]!
+        let ids = try await federation.releaseToJP(["r1", "r2", "r3"])
+        let note = try await kr.issue(try #require(notes.later["gsomia-2019-notice"]))
+        let auditSize = try await federation.stores["KR"]!.auditSize()
+
+        let first = try await kr.withdrawAll(to: jp, by: "operator-1", reason: "JP node decommissioned", limit: 2)
+        #expect(first == NodeEngine.BulkWithdrawal(withdrawn: Array(ids.prefix(2)), more: true))
+        let second = try await kr.withdrawAll(to: jp, by: "operator-1", reason: "JP node decommissioned", limit: 2)
+        #expect(second.withdrawn == [ids[2]] && second.statements.count == 1 && !second.more)
+        #expect(try await federation.stores["KR"]!.auditSize() == auditSize + 3)
+        #expect(try await lastEvent(federation, "KR")
+            == .envelopeWithdrawn(envelopeID: ids[2], recipient: "JP", by: "operator-1", reason: "JP node decommissioned"))
+        // Only the note is left, and it still goes.
+        #expect(try await kr.waiting().map(\.isStatement) == [true])
+        #expect(try await federation.deliver("KR", "JP").deliveredIDs.count == 1)
+        #expect(note.sentTo == [jp])
+        // Nothing left: nothing done; bad input refused.
+        #expect(try await kr.withdrawAll(to: jp, by: "operator-1", reason: "again") == NodeEngine.BulkWithdrawal())
+        await #expect(throws: NodeError.self) { try await kr.withdrawAll(to: jp, by: "operator-1", reason: "") }
+        await #expect(throws: NodeError.self) { try await kr.withdrawAll(to: PartyCode("KR")!, by: "operator-1", reason: "x") }
+    }
+
     @Test("an envelope on the wire cannot be withdrawn: its receipt decides; once recorded it is delivered")
     func onTheWire() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
@@ -210,6 +236,9 @@ struct OutboxRouteTests {
             #expect(try await call(client, "/api/v1/outbox/\(ids[1])/withdraw", .post, user: "kr-operator", body: "nope").0 == .badRequest)
             let (_, after) = try await call(client, "/api/v1/outbox", user: "kr-operator")
             #expect((after as? [[String: Any]])?.map { $0["id"] as? String } == [ids[1]])
+            #expect(try await call(client, "/api/v1/outbox/withdraw", .post, user: "kr-analyst", body: #"{"peer":"JP","reason":"x"}"#).0 == .forbidden)
+            #expect(try await call(client, "/api/v1/outbox/withdraw", .post, user: "kr-operator", body: #"{"peer":"KR","reason":"x"}"#).0 == .badRequest)
+            #expect(try await call(client, "/api/v1/outbox/withdraw", .post, user: "kr-operator", body: #"{"peer":"JP"}"#).0 == .badRequest)
 
             // On the wire: 423 with Retry-After, and the row is listed as such.
             let receiver = federation.nodes["JP"]!
@@ -225,6 +254,14 @@ struct OutboxRouteTests {
                 return await receiver.receive(transmission)
             }
             #expect(seen.withLock { $0 } == ["true", "423 1"])
+
+            // Every envelope waiting for a peer.
+            let more = try await federation.releaseToJP(["r3", "r4"])
+            let (bulk, report) = try await call(client, "/api/v1/outbox/withdraw", .post, user: "kr-operator", body: #"{"peer":"JP","reason":"revoked"}"#)
+            #expect(bulk == .ok)
+            let summary = try #require(report as? [String: Any])
+            #expect(summary["withdrawn"] as? [String] == more && summary["more"] as? Bool == false)
+            #expect((summary["on_the_wire"] as? [String])?.isEmpty == true && (summary["statements"] as? [String])?.isEmpty == true)
         }
     }
 }

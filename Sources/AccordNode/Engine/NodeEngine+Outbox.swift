@@ -75,10 +75,7 @@ extension NodeEngine {
     /// an empty reason (`malformed`).
     @discardableResult
     public func withdraw(_ envelopeID: String, by user: String, reason: String) async throws -> OutboxEnvelope {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.utf8.count <= 1_000, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw NodeError(.malformed, "a withdrawal needs a reason of 1 to 1,000 bytes on one line, without control characters: it goes into the audit log")
-        }
+        let reason = try Self.withdrawalReason(reason)
         guard let row = try await store.outboxEnvelope(id: envelopeID), row.sender == party else {
             throw NodeError(.notFound, "no envelope \(envelopeID) in this node's outbox")
         }
@@ -118,6 +115,66 @@ extension NodeEngine {
             id: row.id, sender: row.sender, recipient: row.recipient, agreementID: row.agreementID, created: row.created, bytes: row.bytes,
             attempts: row.attempts, nextAttempt: row.nextAttempt, state: .withdrawn(at: at, by: user, reason: reason),
             lastError: row.lastError, refused: row.refused)
+    }
+
+    /// What ``withdrawAll(to:by:reason:)`` did.
+    public struct BulkWithdrawal: Sendable, Equatable {
+        /// The envelopes withdrawn, oldest first.
+        public var withdrawn: [String] = []
+        /// Envelopes left pending because they are on the wire now (their receipts decide; ask again after).
+        public var onTheWire: [String] = []
+        /// Signed notes and compromise reports, which are never withdrawn.
+        public var statements: [String] = []
+        /// Whether more rows wait for the peer than one call takes (``bulkWithdrawalLimit``): call again.
+        public var more = false
+    }
+
+    /// The most rows one ``withdrawAll(to:by:reason:)`` looks at (one transaction).
+    public static let bulkWithdrawalLimit = 2_000
+
+    /// Withdraws every envelope waiting for `peer` that is not on the wire (looking at most at `limit` rows a call, at most
+    /// ``bulkWithdrawalLimit``),
+    /// in one transaction, each audited as ``withdraw(_:by:reason:)`` audits one: for a peer that will never take them
+    /// (its certificate revoked, its node decommissioned). Signed notes and compromise reports stay.
+    public func withdrawAll(to peer: PartyCode, by user: String, reason: String, limit: Int = bulkWithdrawalLimit) async throws -> BulkWithdrawal {
+        let reason = try Self.withdrawalReason(reason)
+        guard peer != party else { throw NodeError(.malformed, "\(peer) is this node's own party") }
+        let limit = min(max(limit, 1), Self.bulkWithdrawalLimit)
+        let rows = try await store.pendingOutbox(sender: party, recipient: peer, limit: limit + 1, excluding: [])
+        var report = BulkWithdrawal(more: rows.count > limit)
+        var candidates: [OutboxEnvelope] = []
+        for row in rows.prefix(limit) {
+            if Self.isStatement(row) { report.statements.append(row.id) } else { candidates.append(row) }
+        }
+        let claims = outboxGuard.withLock { guarded in candidates.map { guarded.claim($0.id) } }
+        let claimed = zip(candidates, claims).filter { $0.1 == .claimed }.map(\.0)
+        report.onTheWire = zip(candidates, claims).filter { $0.1 == .onTheWire }.map(\.0.id)
+        guard !claimed.isEmpty else { return report }
+        let at = clock()
+        do {
+            try await commit(
+                StepWrite(withdrawals: claimed.map { OutboxWithdrawal(envelopeID: $0.id, at: at, by: user, reason: reason) }),
+                events: claimed.map { .envelopeWithdrawn(envelopeID: $0.id, recipient: peer.rawValue, by: user, reason: reason) })
+        } catch {
+            outboxGuard.withLock { guarded in for row in claimed { guarded.unclaim(row.id) } }
+            if let error = error as? StoreError, error.code == .conflict || error.code == .notFound {
+                throw NodeError(.busy, "the outbox to \(peer) changed while withdrawing (nothing was withdrawn): \(error.message)")
+            }
+            throw error
+        }
+        report.withdrawn = claimed.map(\.id)
+        logger.notice("outbox envelopes withdrawn", metadata: [
+            "accord.peer": "\(peer)", "accord.count": "\(claimed.count)", "accord.user": "\(user)"])
+        return report
+    }
+
+    /// A withdrawal's reason, trimmed: refused unless 1 to 1,000 bytes on one line (it goes into the audit log).
+    static func withdrawalReason(_ text: String) throws(NodeError) -> String {
+        let reason = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.utf8.count <= 1_000, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw NodeError(.malformed, "a withdrawal needs a reason of 1 to 1,000 bytes on one line, without control characters: it goes into the audit log")
+        }
+        return reason
     }
 
     /// Whether an outbox row carries a signed statement (a note or compromise report) rather than an envelope.

@@ -130,6 +130,24 @@ public enum APIApplication {
             guard let limit, (1...1_000).contains(limit) else { throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to 1000") }
             return try json(try await engine.waiting(to: peer, limit: limit).map(OutboxRowAnswer.init))
         }
+        router.post("/api/v1/outbox/withdraw") { request, _ -> Response in
+            let user = try register.authenticate(request)
+            try register.require(.outbox, of: user, "withdraws envelopes")
+            struct Body: Decodable { let peer: String; let reason: String }
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            guard let parsed = try? JSONDecoder().decode(Body.self, from: Data(Array(buffer: body))) else {
+                throw HTTPError(.badRequest, message: "body must be {\"peer\": \"JP\", \"reason\": \"...\"} (the reason goes into the audit log)")
+            }
+            guard let peer = PartyCode(parsed.peer), engine.book.parties[peer] != nil, peer != engine.party else {
+                throw HTTPError(.badRequest, message: "peer '\(parsed.peer)' is not another party of the party directory")
+            }
+            do {
+                let report = try await engine.withdrawAll(to: peer, by: user.id, reason: parsed.reason)
+                return try json(BulkWithdrawalAnswer(withdrawn: report.withdrawn, on_the_wire: report.onTheWire, statements: report.statements, more: report.more))
+            } catch let error as NodeError {
+                throw Self.httpError(error)
+            }
+        }
         router.post("/api/v1/outbox/:id/withdraw") { request, context -> Response in
             let user = try register.authenticate(request)
             try register.require(.outbox, of: user, "withdraws envelopes")
@@ -143,15 +161,7 @@ public enum APIApplication {
                 let row = try await engine.withdraw(id, by: user.id, reason: parsed.reason)
                 return try json(OutboxRowAnswer(NodeEngine.WaitingRow(row: row, onTheWire: false, isStatement: false)))
             } catch let error as NodeError {
-                // 423 for a row on the wire now: the same request may succeed in a moment (`Retry-After`).
-                let status: HTTPResponse.Status = switch error.code {
-                case .notFound: .notFound
-                case .malformed: .badRequest
-                case .busy: .init(code: 423, reasonPhrase: "Locked")
-                case .store: .internalServerError
-                default: .conflict
-                }
-                throw HTTPError(status, headers: error.code == .busy ? [.retryAfter: "1"] : [:], message: error.message)
+                throw Self.httpError(error)
             }
         }
         router.post("/api/v1/clock") { request, _ -> Response in
@@ -174,6 +184,18 @@ public enum APIApplication {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    /// An outbox error as HTTP: 423 for a row on the wire now (the same request may succeed in a moment: `Retry-After`).
+    static func httpError(_ error: NodeError) -> HTTPError {
+        let status: HTTPResponse.Status = switch error.code {
+        case .notFound: .notFound
+        case .malformed: .badRequest
+        case .busy: .init(code: 423, reasonPhrase: "Locked")
+        case .store: .internalServerError
+        default: .conflict
+        }
+        return HTTPError(status, headers: error.code == .busy ? [.retryAfter: "1"] : [:], message: error.message)
     }
 
     /// The node's users, by token digest.
@@ -297,6 +319,15 @@ public struct OutboxRowAnswer: Codable, Sendable {
         case .withdrawn(let at, let by, let reason): (state, withdrawn) = ("withdrawn", Withdrawn(at: Instant.format(at), by: by, reason: reason))
         }
     }
+}
+
+/// `POST /api/v1/outbox/withdraw` answer.
+public struct BulkWithdrawalAnswer: Codable, Sendable {
+    public let withdrawn: [String]
+    public let on_the_wire: [String]
+    public let statements: [String]
+    /// More rows wait than one call takes: call again.
+    public let more: Bool
 }
 
 /// `GET /api/v1/agreements` answer.

@@ -43,19 +43,45 @@ struct OutboxCommand: AsyncParsableCommand {
 
     struct Withdraw: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Withdraw an envelope not yet delivered: it will not be sent, and the audit log records who and why.")
+            abstract: "Withdraw an envelope not yet delivered, or every one waiting for a peer: it will not be sent, and the audit log records who and why.")
 
         @OptionGroup var node: NodeAPIOptions
-        @Argument(help: "The envelope's id (from `accord outbox list`).") var envelope: String
+        @Argument(help: "The envelope's id (from `accord outbox list`).") var envelope: String?
+        @Option(help: "Withdraw every envelope waiting for this peer instead (signed notes and compromise reports stay).") var peer: String?
         @Option(help: "Why (recorded in the audit log).") var reason: String
-        @Option(help: "Seconds to keep asking while the envelope is on the wire (a round to a peer that is down holds it while it connects).")
+        @Option(help: "Seconds to keep asking while envelopes are on the wire (a round to a peer that is down holds them while it connects).")
         var wait = 30
 
-        func run() async throws {
+        func validate() throws {
+            guard (envelope == nil) != (peer == nil) else { throw ValidationError("name one envelope, or --peer for every envelope waiting for a peer") }
             guard (0...600).contains(wait) else { throw ValidationError("--wait must be 0 to 600 seconds") }
-            let path = "/api/v1/outbox/\(envelope.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? envelope)/withdraw"
-            _ = try await node.call(.POST, path, json: ["reason": reason], retryingWhileLocked: .seconds(wait))
-            print("Withdrawn: \(envelope) will not be sent.")
+        }
+
+        func run() async throws {
+            if let envelope {
+                let path = "/api/v1/outbox/\(envelope.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? envelope)/withdraw"
+                _ = try await node.call(.POST, path, json: ["reason": reason], retryingWhileLocked: .seconds(wait))
+                print("Withdrawn: \(envelope) will not be sent.")
+                return
+            }
+            guard let peer else { return }
+            // One call takes a bounded number of rows, and leaves those on the wire: ask again until neither remains.
+            let deadline = ContinuousClock.now + .seconds(wait)
+            var withdrawn = 0
+            var last: BulkWithdrawalAnswer
+            repeat {
+                let body = try await node.call(.POST, "/api/v1/outbox/withdraw", json: ["peer": peer, "reason": reason], retryingWhileLocked: .seconds(wait))
+                last = try JSONDecoder().decode(BulkWithdrawalAnswer.self, from: Data(Array(buffer: body)))
+                withdrawn += last.withdrawn.count
+                if !last.more, !last.on_the_wire.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(500)) }
+            } while last.more || (!last.on_the_wire.isEmpty && ContinuousClock.now < deadline)
+            print("Withdrawn: \(withdrawn) envelope(s) to \(peer) will not be sent.")
+            if !last.on_the_wire.isEmpty {
+                print("Still on the wire after \(wait) s (their receipts decide): \(last.on_the_wire.joined(separator: ", "))")
+            }
+            if !last.statements.isEmpty {
+                print("Left to deliver: \(last.statements.count) signed note(s) or compromise report(s), which \(peer) must receive.")
+            }
         }
     }
 }
