@@ -30,14 +30,15 @@ extension PostgresStore {
 
     public func pendingRoutes() async throws -> [OutboxRoute] {
         try await rows("reading the outbox", """
-            SELECT sender, recipient, COUNT(*), MIN(next_attempt_us) FROM outbox WHERE state = 'pending'
+            SELECT sender, recipient, COUNT(*), MIN(next_attempt_us), MIN(created_us) FROM outbox WHERE state = 'pending'
             GROUP BY sender, recipient ORDER BY sender, recipient
             """) { row in
             OutboxRoute(
                 sender: try StoredValue.party(row[0].decode(String.self), "an outbox row"),
                 recipient: try StoredValue.party(row[1].decode(String.self), "an outbox row"),
                 pending: Int(try row[2].decode(Int64.self)),
-                earliestAttempt: StoredValue.date(microseconds: try row[3].decode(Int64.self)))
+                earliestAttempt: StoredValue.date(microseconds: try row[3].decode(Int64.self)),
+                oldestCreated: StoredValue.date(microseconds: try row[4].decode(Int64.self)))
         }
     }
 

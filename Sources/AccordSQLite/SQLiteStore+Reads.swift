@@ -22,14 +22,15 @@ extension SQLiteStore {
     public func pendingRoutes() async throws -> [OutboxRoute] {
         try await read("reading the outbox") { db in
             try Row.fetchAll(db, sql: """
-                SELECT sender, recipient, COUNT(*), MIN(next_attempt_us) FROM outbox WHERE state = 'pending'
+                SELECT sender, recipient, COUNT(*), MIN(next_attempt_us), MIN(created_us) FROM outbox WHERE state = 'pending'
                 GROUP BY sender, recipient ORDER BY sender, recipient
                 """).map { row in
                 OutboxRoute(
                     sender: try StoredValue.party(row.decode(atIndex: 0), "an outbox row"),
                     recipient: try StoredValue.party(row.decode(atIndex: 1), "an outbox row"),
                     pending: try row.decode(atIndex: 2),
-                    earliestAttempt: StoredValue.date(microseconds: try row.decode(atIndex: 3)))
+                    earliestAttempt: StoredValue.date(microseconds: try row.decode(atIndex: 3)),
+                    oldestCreated: StoredValue.date(microseconds: try row.decode(atIndex: 4)))
             }
         }
     }

@@ -124,6 +124,12 @@ struct HTTPFederationTests {
             #expect(try await pair.jpStore.holdings(holder: nil).count == 12)
             let kr = await krMetrics.scrape(pair.krEngine), jp = jpMetrics.emit()
             #expect(kr.contains(#"accord_outbox_pending{peer="JP"} 0"#), "\(kr)")
+            #expect(kr.contains(#"accord_outbox_oldest_seconds{peer="JP"} 0"#), "\(kr)")
+            // The age of the oldest waiting row, on the node's clock (a peer down for 90 s).
+            let queued = Date(timeIntervalSince1970: 1_496_275_200)
+            krMetrics.updateOutbox([OutboxRoute(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, pending: 2, earliestAttempt: queued,
+                                                oldestCreated: queued)], sender: PartyCode("KR")!, now: queued.addingTimeInterval(90))
+            #expect(krMetrics.emit().contains(#"accord_outbox_oldest_seconds{peer="JP"} 90"#), "\(krMetrics.emit())")
             #expect(kr.contains("accord_envelopes_delivered_total 12"), "\(kr)")
             #expect(kr.contains(#"accord_delivery_send_seconds_count{peer="JP"}"#), "\(kr)")
             #expect(jp.contains("accord_envelopes_received_total 12"), "\(jp)")

@@ -98,8 +98,8 @@ struct StoreConformance {
         #expect(retried.state == .pending)
         #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 1).map(\.id) == ["e1"])
         #expect(try await store.pendingRoutes() == [
-            OutboxRoute(sender: KR, recipient: JP, pending: 5, earliestAttempt: instant(0)),
-            OutboxRoute(sender: KR, recipient: US, pending: 1, earliestAttempt: instant(0)),
+            OutboxRoute(sender: KR, recipient: JP, pending: 5, earliestAttempt: instant(0), oldestCreated: instant(0)),
+            OutboxRoute(sender: KR, recipient: US, pending: 1, earliestAttempt: instant(0), oldestCreated: instant(0)),
         ])
 
         // Receipts arrive for e1 and e2.

@@ -1,5 +1,6 @@
 import AccordCore
 import AccordStore
+import Foundation
 import Prometheus
 import Synchronization
 
@@ -56,14 +57,28 @@ public final class NodeMetrics: Sendable {
             labels: [("peer", peer.rawValue)])
     }
 
-    /// Sets the outbox gauges from `routes` (the store's pending routes) for rows `sender` sends; read at each scrape.
-    func updateOutbox(_ routes: [OutboxRoute], sender: PartyCode) {
-        let pending = Dictionary(routes.filter { $0.sender == sender }.map { ($0.recipient, $0.pending) }, uniquingKeysWith: +)
+    /// How long the oldest row waiting for `peer` has waited: the alert that does not fire under mere load.
+    private func outboxOldest(_ peer: PartyCode) -> Gauge {
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(metricName: "accord_outbox_oldest", unitName: "seconds",
+                                             helpText: "Age of the oldest outbox row not yet acknowledged, per recipient (0 when none waits)"),
+            labels: [("peer", peer.rawValue)])
+    }
+
+    /// Sets the outbox gauges from `routes` (the store's pending routes) for rows `sender` sends, ages as of `now` (the
+    /// node's clock, which stamped the rows); read at each scrape.
+    func updateOutbox(_ routes: [OutboxRoute], sender: PartyCode, now: Date) {
+        let own = routes.filter { $0.sender == sender }
+        let pending = Dictionary(own.map { ($0.recipient, $0.pending) }, uniquingKeysWith: +)
+        let oldest = Dictionary(own.map { ($0.recipient, $0.oldestCreated) }, uniquingKeysWith: min)
         let peers = outboxPeers.withLock { peers in
             peers.formUnion(pending.keys)
             return peers
         }
-        for peer in peers { outboxPending(peer).set(Int64(pending[peer] ?? 0)) }
+        for peer in peers {
+            outboxPending(peer).set(Int64(pending[peer] ?? 0))
+            outboxOldest(peer).set(max(0, oldest[peer].map { now.timeIntervalSince($0) } ?? 0))
+        }
     }
 
     /// Marks the configured peers (their outbox gauge reads 0 until rows wait) and those whose certificate is revoked.
@@ -71,6 +86,7 @@ public final class NodeMetrics: Sendable {
         outboxPeers.withLock { $0.formUnion(peers) }
         for peer in peers {
             outboxPending(peer).set(Int64(0))
+            outboxOldest(peer).set(0.0)
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(metricName: "accord_peer_revoked", helpText: "1 when the peer's pinned certificate is revoked (nothing is sent to it)"),
                 labels: [("peer", peer.rawValue)]).set(Int64(revoked.contains(peer) ? 1 : 0))
@@ -84,7 +100,7 @@ public final class NodeMetrics: Sendable {
 
     /// The exposition at a scrape, with the outbox gauges read from `engine`'s store first (unchanged if it cannot be read).
     func scrape(_ engine: NodeEngine) async -> String {
-        if let routes = try? await engine.store.pendingRoutes() { updateOutbox(routes, sender: engine.party) }
+        if let routes = try? await engine.store.pendingRoutes() { updateOutbox(routes, sender: engine.party, now: engine.clock()) }
         return emit()
     }
 

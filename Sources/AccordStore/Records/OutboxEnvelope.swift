@@ -137,11 +137,14 @@ public struct OutboxRoute: Sendable, Hashable {
     public let pending: Int
     /// The earliest next attempt among them.
     public let earliestAttempt: Date
+    /// When the oldest of them was queued: how long the peer has kept this node waiting.
+    public let oldestCreated: Date
 
-    public init(sender: PartyCode, recipient: PartyCode, pending: Int, earliestAttempt: Date) {
+    public init(sender: PartyCode, recipient: PartyCode, pending: Int, earliestAttempt: Date, oldestCreated: Date) {
         self.sender = sender
         self.recipient = recipient
         self.pending = pending
         self.earliestAttempt = earliestAttempt
+        self.oldestCreated = oldestCreated
     }
 }
