@@ -11,15 +11,24 @@ import GRDB
 public final class SQLiteStore: NodeStore {
     /// The database; any writer works (queue or pool).
     public let writer: any DatabaseWriter
+    /// Checkpoints a file store's log off the commit path (nil in memory).
+    let checkpointer: WALCheckpointer?
 
     /// Wraps an open database. Call ``migrate()`` before use.
     public init(writer: any DatabaseWriter) {
         self.writer = writer
+        self.checkpointer = nil
+    }
+
+    private init(writer: any DatabaseWriter, checkpointer: WALCheckpointer?) {
+        self.writer = writer
+        self.checkpointer = checkpointer
     }
 
     /// Opens (or creates) the store file at `path`: WAL, `synchronous=FULL`, foreign keys on; each
     /// connection keeps up to 64 MiB of pages in its cache and reads the file through a 1 GiB memory
     /// map (a profile showed a tenth of a node's time in `pread` copies with SQLite's 2 MiB default).
+    /// The log is checkpointed beside the commits by a ``WALCheckpointer`` rather than inside them.
     /// - Throws: ``StoreError/Code/unavailable`` if the file cannot be opened.
     public convenience init(path: String) throws(StoreError) {
         var configuration = Configuration()
@@ -35,7 +44,9 @@ public final class SQLiteStore: NodeStore {
             // NORMAL in WAL mode syncs only at checkpoints: a committed step could be lost with the power.
             // The writer is one long-lived connection, so setting FULL once holds for every commit.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            self.init(writer: pool)
+            // Checkpoints run beside the commits, not inside them (see WALCheckpointer); SQLite's own is the safety net.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.safetyPages)") }
+            self.init(writer: pool, checkpointer: try WALCheckpointer(path: path, interval: WALCheckpointer.interval))
         } catch let error as DatabaseError {
             throw StoreError(.unavailable, "cannot open SQLite store: \(error.message ?? "\(error.resultCode)")")
         } catch {

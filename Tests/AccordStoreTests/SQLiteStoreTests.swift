@@ -115,6 +115,30 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a file store's log is checkpointed beside the commits: SQLite's own threshold is only a safety net")
+    func backgroundCheckpoints() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteStore(path: directory.appendingPathComponent("node.sqlite").path)
+            try await store.migrate()
+            let threshold = try await store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+            #expect(threshold == WALCheckpointer.safetyPages)
+            // Far below that threshold: only the checkpointer moves these pages into the database file.
+            for index in 0..<20 {
+                try await store.commit(StepWrite(outbox: [outbox("e\(index)")]), audit: audit(["released e\(index)"]))
+            }
+            let checkpointer = try #require(store.checkpointer)
+            var latest = checkpointer.latest
+            for _ in 0..<100 where !(latest.map { $0.walFrames > 0 && $0.checkpointed == $0.walFrames } ?? false) {
+                try await Task.sleep(for: .milliseconds(50))
+                latest = checkpointer.latest
+            }
+            let outcome = try #require(latest)
+            #expect(outcome.walFrames > 0 && outcome.checkpointed == outcome.walFrames)
+            #expect(try await store.pendingOutbox(sender: KR, recipient: JP, limit: 50).count == 20)
+        }
+        #expect(try SQLiteStore.inMemory().checkpointer == nil)
+    }
+
     @Test("a path that cannot be opened is a typed error")
     func unopenable() throws {
         #expect(throws: StoreError(.unavailable, "")) { try SQLiteStore(path: "/nonexistent-accord-dir/x/node.sqlite") }
