@@ -45,7 +45,11 @@ public final class SQLiteStore: NodeStore {
             // The writer is one long-lived connection, so setting FULL once holds for every commit.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             // Checkpoints run beside the commits, not inside them (see WALCheckpointer); SQLite's own is the safety net.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.safetyPages)") }
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.safetyPages)")
+                // After the log starts over, its file is cut back to 64 MiB rather than keeping its largest size.
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            }
             self.init(writer: pool, checkpointer: try WALCheckpointer(path: path, interval: WALCheckpointer.interval))
         } catch let error as DatabaseError {
             throw StoreError(.unavailable, "cannot open SQLite store: \(error.message ?? "\(error.resultCode)")")

@@ -120,8 +120,10 @@ struct SQLiteStoreTests {
         try await withTemporaryDirectory { directory in
             let store = try SQLiteStore(path: directory.appendingPathComponent("node.sqlite").path)
             try await store.migrate()
-            let threshold = try await store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
-            #expect(threshold == WALCheckpointer.safetyPages)
+            let (threshold, limit) = try await store.writer.writeWithoutTransaction { db in
+                (try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"), try Int.fetchOne(db, sql: "PRAGMA journal_size_limit"))
+            }
+            #expect(threshold == WALCheckpointer.safetyPages && limit == 64 << 20)
             // Far below that threshold: only the checkpointer moves these pages into the database file.
             for index in 0..<20 {
                 try await store.commit(StepWrite(outbox: [outbox("e\(index)")]), audit: audit(["released e\(index)"]))
