@@ -116,19 +116,20 @@ extension NodeEngine {
         // a row withdrawn after the read above is left out.
         due = outboxGuard.withLock { $0.take(due) }
         guard !due.isEmpty else { return nil }
+        // On any error, the rows still held for this round go off the wire (rows held back on the way went already).
         do {
-            return try await transmit(due, to: peer, now: now, retryNow: retryNow, send: send)
+            return try await transmit(&due, to: peer, now: now, retryNow: retryNow, send: send)
         } catch {
             outboxGuard.withLock { $0.release(due.map(\.id)) }
             throw error
         }
     }
 
-    /// Sends `due` (rows taken for the wire) and returns the answer unrecorded; nil when none of them can go.
+    /// Sends `due` (rows taken for the wire, less those it holds back, which it releases) and returns the answer
+    /// unrecorded; nil when none of them can go.
     private func transmit(
-        _ due: [OutboxEnvelope], to peer: PartyCode, now: Date, retryNow: Date, send: @Sendable (Transmission) async throws -> PeerAnswer
+        _ due: inout [OutboxEnvelope], to peer: PartyCode, now: Date, retryNow: Date, send: @Sendable (Transmission) async throws -> PeerAnswer
     ) async throws -> SentRound? {
-        var due = due
         // Each row carries one envelope (with its epoch's announcement if it opened the epoch) or one
         // signed note; the sealer's current announcements go along too, for a peer that lost its epoch state.
         var frames: [Transmission] = []
@@ -170,9 +171,9 @@ extension NodeEngine {
                               reason: "this node's store lacks a signed root the envelope names (or holds it unreadable)", refused: true)
             }), events: [])
             // Off the wire once recorded (if the commit throws, the caller releases every row of the round, these included).
-            outboxGuard.withLock { $0.release(ids) }
             let kept = due.indices.filter { !ids.contains(due[$0].id) }
             due = kept.map { due[$0] }
+            outboxGuard.withLock { $0.release(ids) }
             frames = kept.map { frames[$0] }
             rowDigests = kept.map { rowDigests[$0] }
             guard !due.isEmpty else { return nil }
@@ -280,7 +281,6 @@ extension NodeEngine {
         var envelopeResults = envelopeAnswers.makeIterator()
         var statementResults = results[round.envelopeCount...].makeIterator()
         var deliveries: [OutboxDelivery] = []
-        var refused: [String] = []
         /// Why each row not delivered was not.
         var reasons: [String: String] = [:]
         /// Rows the peer could not take for a passing reason of its own (its store): retried like a failed send.
@@ -289,10 +289,7 @@ extension NodeEngine {
             refuse(row, error.message)
             if Self.isTransient(error) { transient.insert(row.id) }
         }
-        func refuse(_ row: OutboxEnvelope, _ why: String) {
-            refused.append("\(row.id): \(why)")
-            reasons[row.id] = why
-        }
+        func refuse(_ row: OutboxEnvelope, _ why: String) { reasons[row.id] = why }
         var peerHeads: [PeerTreeHeadRecord] = []
         var newPeerHead: (bytes: [UInt8], reference: PeerTreeHeadReference)?
         var reference: PeerTreeHeadReference?
@@ -365,6 +362,7 @@ extension NodeEngine {
         try await commit(StepWrite(deliveries: deliveries, failures: retries, peerTreeHeads: peerHeads,
                                    signedRoots: Self.rootRecords(round.answer.roots, named: usedRoots)), events: events)
         if let newPeerHead { latestPeerHeads.withLock { $0[peer] = newPeerHead } }
+        let refused = due.compactMap { row in reasons[row.id].map { "\(row.id): \($0)" } }
         return DeliveryReport(attempted: due.count, delivered: deliveries.count, refused: refused, deliveredIDs: deliveries.map(\.envelopeID))
     }
 

@@ -96,21 +96,11 @@ extension NodeEngine {
         case .withdrawnAlready:
             throw NodeError(.refused, "envelope \(envelopeID) is being withdrawn or was withdrawn already")
         }
-        let at = clock()
-        do {
-            try await commit(
-                StepWrite(withdrawals: [OutboxWithdrawal(envelopeID: envelopeID, at: at, by: user, reason: reason)]),
-                events: [.envelopeWithdrawn(envelopeID: envelopeID, recipient: row.recipient.rawValue, by: user, reason: reason)])
-        } catch let error as StoreError where error.code == .conflict || error.code == .notFound {
-            // Delivered or withdrawn since the read above (by another process on the same store): the row is not ours to
-            // un-withdraw in memory, so the claim stays.
+        let at: Date
+        do { at = try await writeWithdrawals(of: [row], by: user, reason: reason) } catch let error as StoreError where error.isLostRace {
+            // Delivered or withdrawn since the read above (by another process on the same store).
             throw NodeError(error.code == .notFound ? .notFound : .refused, "envelope \(envelopeID) cannot be withdrawn now: \(error.message)")
-        } catch {
-            outboxGuard.withLock { $0.unclaim(envelopeID) }
-            throw error
         }
-        logger.notice("outbox envelope withdrawn", metadata: [
-            "accord.envelope": "\(envelopeID)", "accord.peer": "\(row.recipient)", "accord.user": "\(user)"])
         return OutboxEnvelope(
             id: row.id, sender: row.sender, recipient: row.recipient, agreementID: row.agreementID, created: row.created, bytes: row.bytes,
             attempts: row.attempts, nextAttempt: row.nextAttempt, state: .withdrawn(at: at, by: user, reason: reason),
@@ -150,22 +140,29 @@ extension NodeEngine {
         let claimed = zip(candidates, claims).filter { $0.1 == .claimed }.map(\.0)
         report.onTheWire = zip(candidates, claims).filter { $0.1 == .onTheWire }.map(\.0.id)
         guard !claimed.isEmpty else { return report }
+        do { _ = try await writeWithdrawals(of: claimed, by: user, reason: reason) } catch let error as StoreError where error.isLostRace {
+            throw NodeError(.busy, "the outbox to \(peer) changed while withdrawing (nothing was withdrawn): \(error.message)")
+        }
+        report.withdrawn = claimed.map(\.id)
+        return report
+    }
+
+    /// Writes the withdrawal of `rows` (claimed in the guard) with their audit entries in one step; returns its instant.
+    /// If nothing is written, the claims are given back and the store's error is rethrown.
+    private func writeWithdrawals(of rows: [OutboxEnvelope], by user: String, reason: String) async throws -> Date {
         let at = clock()
         do {
             try await commit(
-                StepWrite(withdrawals: claimed.map { OutboxWithdrawal(envelopeID: $0.id, at: at, by: user, reason: reason) }),
-                events: claimed.map { .envelopeWithdrawn(envelopeID: $0.id, recipient: peer.rawValue, by: user, reason: reason) })
+                StepWrite(withdrawals: rows.map { OutboxWithdrawal(envelopeID: $0.id, at: at, by: user, reason: reason) }),
+                events: rows.map { .envelopeWithdrawn(envelopeID: $0.id, recipient: $0.recipient.rawValue, by: user, reason: reason) })
         } catch {
-            outboxGuard.withLock { guarded in for row in claimed { guarded.unclaim(row.id) } }
-            if let error = error as? StoreError, error.code == .conflict || error.code == .notFound {
-                throw NodeError(.busy, "the outbox to \(peer) changed while withdrawing (nothing was withdrawn): \(error.message)")
-            }
+            outboxGuard.withLock { guarded in for row in rows { guarded.unclaim(row.id) } }
             throw error
         }
-        report.withdrawn = claimed.map(\.id)
         logger.notice("outbox envelopes withdrawn", metadata: [
-            "accord.peer": "\(peer)", "accord.count": "\(claimed.count)", "accord.user": "\(user)"])
-        return report
+            "accord.count": "\(rows.count)", "accord.first": "\(rows[0].id)", "accord.peers": "\(Set(rows.map(\.recipient.rawValue)).sorted())",
+            "accord.user": "\(user)", "accord.reason": "\(reason)"])
+        return at
     }
 
     /// A withdrawal's reason, trimmed: refused unless 1 to 1,000 bytes on one line (it goes into the audit log).
@@ -182,4 +179,9 @@ extension NodeEngine {
         guard let frame = try? Transmission(encoded: Array(row.bytes)) else { return false }
         return !frame.statements.isEmpty
     }
+}
+
+extension StoreError {
+    /// The row changed between the read and the write (another process delivered or withdrew it): nothing was written.
+    var isLostRace: Bool { code == .conflict || code == .notFound }
 }
