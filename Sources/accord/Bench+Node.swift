@@ -22,6 +22,8 @@ struct BenchNode: AsyncParsableCommand {
     @Option(help: "Seconds of load at half the measured direct rate, for latency under load.") var loadSeconds = 5.0
     @Option(help: "Envelopes/s for the latency under load instead of half the direct rate measured (to compare builds at one load).")
     var loadRate: Double?
+    @Option(help: "Envelopes per release call under load (default: what makes a call every 10 ms). Calls go out on schedule, each in its own task, whether or not earlier ones have returned.")
+    var loadCallSize: Int?
     @Option(help: "Use PostgreSQL: a server URL (postgres://user@host:port/db); the bench creates and drops databases accord_bench_kr, _jp, _us there.")
     var postgres: String?
     @Option(help: "Keep the SQLite stores in this directory (created; must not exist) for inspection, instead of a temporary one.")
@@ -29,6 +31,7 @@ struct BenchNode: AsyncParsableCommand {
 
     func validate() throws {
         if let loadRate, !(1...100_000).contains(loadRate) { throw ValidationError("--load-rate must be 1 to 100000 envelopes/s") }
+        if let loadCallSize, !(1...10_000).contains(loadCallSize) { throw ValidationError("--load-call-size must be 1 to 10000 envelopes") }
     }
 
     final class Clock: Sendable {
@@ -116,17 +119,19 @@ struct BenchNode: AsyncParsableCommand {
                 _ = try await kr.release(submissions(batch, "r\(index)"), by: analyst)
             }
             print("  relayed KR→US→JP:    \(Int(relayed)) envelopes/s delivered to JP")
-            // Latency under load: releases paced at half the direct rate measured above, in 10 ms ticks.
+            // Latency under load: release calls on a schedule at half the direct rate measured above (a call every 10 ms
+            // unless --load-call-size says otherwise), each in its own task: a slow call does not delay the next.
             clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
             let rate = loadRate ?? direct / 2
-            let loaded = try await loadedLatency(rate: rate, seconds: loadSeconds, engine: kr, client: clients["KR→JP"]!) { index, n in
+            let callSize = loadCallSize ?? max(1, Int((rate / 100).rounded()))
+            let loaded = try await loadedLatency(rate: rate, callSize: callSize, seconds: loadSeconds, engine: kr, client: clients["KR→JP"]!) { index, n in
                 try await kr.release(submissions(n, "h\(index)"), by: analyst).flatMap { $0.compactMap(\.envelopeID) }
             }
             func p(_ values: [Double], _ percent: Int) -> Double { values.isEmpty ? .nan : values[min(values.count - 1, values.count * percent / 100)] }
-            print(String(format: "  latency at %@ (%d envelopes/s for %.0f s, %d envelopes): p50 %.2f ms, p99 %.2f ms",
-                         loadRate == nil ? "half the direct rate" : "the rate asked", Int(rate), loadSeconds, loaded.total.count,
+            print(String(format: "  latency at %@ (%d envelopes/s for %.0f s in calls of %d, %d envelopes): p50 %.2f ms, p99 %.2f ms",
+                         loadRate == nil ? "half the direct rate" : "the rate asked", Int(rate), loadSeconds, callSize, loaded.total.count,
                          p(loaded.total, 50), p(loaded.total, 99)))
-            for (name, values) in [("release call", loaded.release), ("waiting in the outbox", loaded.queued),
+            for (name, values) in [("release call (from when it was due)", loaded.release), ("waiting in the outbox", loaded.queued),
                                    ("round on the wire (peer's receive included)", loaded.wire), ("recording the receipts", loaded.recording)] {
                 print(String(format: "    %@: p50 %.2f ms, p99 %.2f ms", name, p(values, 50), p(values, 99)))
             }
@@ -159,15 +164,16 @@ struct BenchNode: AsyncParsableCommand {
         var roundSizes: [Double] = []
     }
 
-    /// Releases at `rate` envelopes/s for `seconds` (a batch every 10 ms) while a loop delivers KR→JP;
-    /// returns each envelope's latency, release call → signed receipt back, and its phases.
+    /// Releases at `rate` envelopes/s for `seconds`, in calls of `callSize` envelopes made on schedule (each in its own
+    /// task), while a loop delivers KR→JP; returns each envelope's latency, from the instant its call was due to the
+    /// signed receipt back (so a late call counts its lateness), and its phases.
     private func loadedLatency(
-        rate: Double, seconds: Double, engine: NodeEngine, client: PeerClient,
+        rate: Double, callSize: Int, seconds: Double, engine: NodeEngine, client: PeerClient,
         release: @escaping @Sendable (Int, Int) async throws -> [String]
     ) async throws -> LoadedLatency {
         typealias Instant = ContinuousClock.Instant
         final class Tracker: Sendable {
-            /// Each id's release call: when it started and returned.
+            /// Each id's release call: when it was due and when it returned.
             let released = Mutex<[String: (start: Instant, end: Instant)]>([:])
             /// Each round on the wire, in order: sent, answered.
             let rounds = Mutex<[(sent: Instant, answered: Instant)]>([])
@@ -178,18 +184,22 @@ struct BenchNode: AsyncParsableCommand {
         }
         let tracker = Tracker()
         let produced = BenchFlag()
-        let tick = 0.01
-        let ticks = Int(seconds / tick)
-        let perTick = max(1, Int((rate * tick).rounded()))
+        let interval = Duration.nanoseconds(Int64(Double(callSize) / rate * 1e9))
+        let calls = max(1, Int(seconds * rate / Double(callSize)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 let origin = ContinuousClock.now
-                for index in 0..<ticks {
-                    try await Task.sleep(until: origin + .milliseconds(index * 10))
-                    let start = ContinuousClock.now
-                    let ids = try await release(index, perTick)
-                    let end = ContinuousClock.now
-                    tracker.released.withLock { map in for id in ids { map[id] = (start, end) } }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<calls {
+                        let due = origin + interval * index
+                        try await Task.sleep(until: due)
+                        group.addTask {
+                            let ids = try await release(index, callSize)
+                            let end = ContinuousClock.now
+                            tracker.released.withLock { map in for id in ids { map[id] = (due, end) } }
+                        }
+                    }
+                    try await group.waitForAll()
                 }
                 produced.value.withLock { $0 = true }
             }

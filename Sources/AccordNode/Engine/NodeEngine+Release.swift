@@ -37,19 +37,41 @@ public struct RecipientOutcome: Sendable, Equatable {
     public let envelopeID: String?
 }
 
+/// One release call, decided: what it seals and writes. Calls made at the same time are sealed and written together
+/// (``NodeEngine/writeReleases(_:)``).
+struct PreparedRelease: Sendable {
+    /// When the call decided.
+    let now: Date
+    /// Envelopes to seal, each with the outbox row it becomes (to the recipient, or to the intermediary).
+    var drafts: [(draft: EnvelopeDraft, recipient: PartyCode, agreement: String)] = []
+    /// Consents to sign for relayed drafts (an index into `drafts`), with the payload each goes into.
+    var consents: [(draft: Int, request: AccordCrypto.Consent.Request, payload: ObjectPayload)] = []
+    /// The call's decisions, audited before its envelopes.
+    var decided: [AuditEvent] = []
+    var objects: [StoredObject] = []
+}
+
 extension NodeEngine {
     /// Releases an analyst's object: checks the analyst's clearance and need-to-know, decides per
     /// recipient, seals and batch-signs the allowed envelopes, and writes outbox rows with the audit
     /// entries in one transaction. Denials are audited and reported; nothing leaves for them.
+    ///
+    /// Calls that arrive while another call's envelopes are being sealed and written wait, and go together in the
+    /// next batch: one hybrid signature over all their envelopes, one over their consents, one transaction (a call
+    /// alone waits for nothing). Each call's outcome stays its own: if a combined batch fails, each of its calls is
+    /// written again alone.
     public func release(_ submissions: [ReleaseSubmission], by user: User) async throws -> [[RecipientOutcome]] {
-        let now = clock()
+        let (prepared, outcomes) = try prepareRelease(submissions, by: user)
+        try await releases.submit(prepared, weight: prepared.drafts.count) { batch in try await self.writeReleases(batch) }
+        return outcomes
+    }
+
+    /// A release call's checks and decisions: what it will seal and write, and what it answers.
+    func prepareRelease(_ submissions: [ReleaseSubmission], by user: User) throws -> (PreparedRelease, [[RecipientOutcome]]) {
         let book = self.book
-        var drafts: [EnvelopeDraft] = []
-        var rows: [(draft: Int, recipient: PartyCode, agreement: String)] = []
-        var events: [AuditEvent] = []
+        var prepared = PreparedRelease(now: clock())
+        let now = prepared.now
         var outcomes: [[RecipientOutcome]] = []
-        var objects: [StoredObject] = []
-        var consents: [(draft: Int, request: AccordCrypto.Consent.Request, payload: ObjectPayload)] = []
         for submission in submissions {
             let label: Label
             do { label = try parseLabel(submission.label) } catch { throw NodeError(.malformed, error.description) }
@@ -70,10 +92,10 @@ extension NodeEngine {
                                               recipientLabel: Self.recipientLabel(recipient, level), purpose: submission.purpose,
                                               payload: payload.encoded)
                     envelopeID = draft.id.description
-                    rows.append((drafts.count, recipient, agreement))
-                    drafts.append(draft)
-                    events.append(.releaseDecided(objectID: submission.objectID, recipient: recipient.rawValue, label: label.text,
-                                                  outcome: .direct(agreementID: agreement, recipientLabel: Self.recipientLabel(recipient, level)), reasons: []))
+                    prepared.drafts.append((draft, recipient, agreement))
+                    prepared.decided.append(.releaseDecided(
+                        objectID: submission.objectID, recipient: recipient.rawValue, label: label.text,
+                        outcome: .direct(agreementID: agreement, recipientLabel: Self.recipientLabel(recipient, level)), reasons: []))
                 case .viaIntermediary(let route, let agreements, _, _):
                     // Sealed for the intermediary under the first leg's agreement, with the originator's
                     // signed consent for this envelope's onward release to the final recipient.
@@ -84,43 +106,62 @@ extension NodeEngine {
                     }
                     let draft = EnvelopeDraft(recipient: hub.rawValue, agreementID: firstLeg, originatorLabel: label.text,
                                               recipientLabel: Self.recipientLabel(hub, hubLevel), purpose: submission.purpose, payload: [])
-                    // The consent for this envelope's onward release is signed below, with the call's other consents.
+                    // The consent for this envelope's onward release is signed with the batch's other consents.
                     let consent = AccordCrypto.Consent.Request(intermediary: hub.rawValue, finalRecipient: recipient.rawValue, scope: .envelope(draft.id))
-                    consents.append((drafts.count, consent, ObjectPayload(objectID: submission.objectID, object: submission.object)))
+                    prepared.consents.append((prepared.drafts.count, consent, ObjectPayload(objectID: submission.objectID, object: submission.object)))
                     envelopeID = draft.id.description
-                    rows.append((drafts.count, hub, firstLeg))
-                    drafts.append(draft)
-                    events.append(.releaseDecided(objectID: submission.objectID, recipient: recipient.rawValue, label: label.text,
-                                                  outcome: .viaIntermediary(intermediary: hub.rawValue, agreementID: agreements[0], consentID: consent.id.description),
-                                                  reasons: []))
+                    prepared.drafts.append((draft, hub, firstLeg))
+                    prepared.decided.append(.releaseDecided(
+                        objectID: submission.objectID, recipient: recipient.rawValue, label: label.text,
+                        outcome: .viaIntermediary(intermediary: hub.rawValue, agreementID: agreements[0], consentID: consent.id.description),
+                        reasons: []))
                 case .denied(let reasons):
-                    events.append(.releaseDecided(objectID: submission.objectID, recipient: recipient.rawValue, label: label.text,
-                                                  outcome: .denied, reasons: reasons.map(\.description)))
+                    prepared.decided.append(.releaseDecided(objectID: submission.objectID, recipient: recipient.rawValue, label: label.text,
+                                                            outcome: .denied, reasons: reasons.map(\.description)))
                 }
                 perObject.append(RecipientOutcome(recipient: recipient, decision: decision, envelopeID: envelopeID))
             }
             outcomes.append(perObject)
-            if let stored = submission.stored, perObject.contains(where: \.decision.isAllowed) { objects.append(stored) }
+            if let stored = submission.stored, perObject.contains(where: \.decision.isAllowed) { prepared.objects.append(stored) }
         }
-        // One hybrid signature for every consent of the call (a batch-signed consent per relayed envelope).
+        return (prepared, outcomes)
+    }
+
+    /// Seals and writes release calls together: one consent signature, one sealed batch, one transaction, all or
+    /// nothing. Sealed at the latest of their decision times; each call's decisions are audited before its envelopes.
+    func writeReleases(_ batch: [PreparedRelease]) async throws {
+        guard let now = batch.map(\.now).max() else { return }
+        var drafts: [EnvelopeDraft] = []
+        var consents: [(draft: Int, request: AccordCrypto.Consent.Request, payload: ObjectPayload)] = []
+        for call in batch {
+            consents += call.consents.map { (drafts.count + $0.draft, $0.request, $0.payload) }
+            drafts += call.drafts.map(\.draft)
+        }
+        // One hybrid signature for every consent of the batch (a batch-signed consent per relayed envelope).
         for (consent, item) in zip(try AccordCrypto.Consent.issueBatch(by: identity, consents.map(\.request), issuedAt: now), consents) {
             drafts[item.draft].payload = ObjectPayload(objectID: item.payload.objectID, consents: [consent.encoded], object: item.payload.object).encoded
         }
         var outbox: [OutboxEnvelope] = []
         var roots: [SignedRootRecord] = []
+        var events: [AuditEvent] = []
+        var frames: ArraySlice<(envelope: Envelope, bytes: Data)> = []
         if !drafts.isEmpty {
             let sealed = Self.outboxFrames(try sealer.sealBatch(drafts, directory: directory, now: now))
-            roots += sealed.roots
-            for (row, frame) in zip(rows, sealed.frames) {
+            roots = sealed.roots
+            frames = sealed.frames[...]
+        }
+        for call in batch {
+            events += call.decided
+            for (row, frame) in zip(call.drafts, frames.prefix(call.drafts.count)) {
                 let envelope = frame.envelope
                 outbox.append(OutboxEnvelope(id: envelope.id.description, sender: party, recipient: row.recipient, agreementID: row.agreement,
-                                             created: now, bytes: frame.bytes))
+                                             created: call.now, bytes: frame.bytes))
                 events.append(.envelopeSent(envelopeID: envelope.id.description, recipient: row.recipient.rawValue,
                                             label: envelope.header.originatorLabel, agreementID: row.agreement))
             }
+            frames = frames.dropFirst(call.drafts.count)
         }
-        try await commit(StepWrite(outbox: outbox, objects: objects, signedRoots: roots), events: events)
-        return outcomes
+        try await commit(StepWrite(outbox: outbox, objects: batch.flatMap(\.objects), signedRoots: roots), events: events)
     }
 
     /// Clearance at or above the label's level and need-to-know for every topic (Art. 7).

@@ -19,6 +19,9 @@ public final class NodeEngine: Sendable {
     let identity: NodeIdentity
     let directory: KeyDirectory
     let sealer: EnvelopeSealer
+    /// Release calls made while another is being sealed and written go together in the next batch, of at most
+    /// 4,096 envelopes (one call alone may hold more).
+    let releases = CombinedWork<PreparedRelease>(limit: 4_096)
     let opener: EnvelopeOpener
     /// Receipt batch roots already verified (one hybrid verification per peer answer).
     let receiptRoots = VerifiedRootCache()
