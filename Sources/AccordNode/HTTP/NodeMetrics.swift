@@ -53,7 +53,7 @@ public final class NodeMetrics: Sendable {
     /// The rows waiting for `peer`: what an operator alerts on when a peer stays down, or its certificate is revoked.
     private func outboxPending(_ peer: PartyCode) -> Gauge {
         registry.makeGauge(
-            descriptor: MetricNameDescriptor(metricName: "accord_outbox_pending", helpText: "Outbox rows not yet acknowledged, per recipient"),
+            descriptor: MetricNameDescriptor(metricName: "accord_outbox_pending", unitName: "", helpText: "Outbox rows not yet acknowledged, per recipient"),
             labels: [("peer", peer.rawValue)])
     }
 
@@ -88,7 +88,7 @@ public final class NodeMetrics: Sendable {
             outboxPending(peer).set(Int64(0))
             outboxOldest(peer).set(0.0)
             registry.makeGauge(
-                descriptor: MetricNameDescriptor(metricName: "accord_peer_revoked", helpText: "1 when the peer's pinned certificate is revoked (nothing is sent to it)"),
+                descriptor: MetricNameDescriptor(metricName: "accord_peer_revoked", unitName: "", helpText: "1 when the peer's pinned certificate is revoked (nothing is sent to it)"),
                 labels: [("peer", peer.rawValue)]).set(Int64(revoked.contains(peer) ? 1 : 0))
         }
     }

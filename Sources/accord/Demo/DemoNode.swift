@@ -28,7 +28,7 @@ final class DemoNode: @unchecked Sendable {
         process.arguments = ["serve", "--config", directory.appendingPathComponent(NodeSetup.FileName.configuration).path,
                              "--simulated-clock", Instant.format(clock), "--log-level", "warning"]
         let log = directory.appendingPathComponent("node.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw DemoFailure("cannot create \(log.path)") }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
