@@ -71,6 +71,7 @@ struct CombinedWorkTests {
         }
         #expect(runner.batches.withLock { $0 } == [[0], [1, 2, 3, 4, 5]])
         #expect(runner.mostAtOnce.withLock { $0 } == 1, "one batch at a time")
+        #expect(work.totals == .init(jobs: 6, batches: 2))
         #expect(work.waitingCount == 0)
     }
 

@@ -28,6 +28,13 @@ final class CombinedWork<Job: Sendable>: Sendable {
     private struct State: Sendable {
         var running = false
         var waiting: [Waiter] = []
+        var totals = Totals()
+    }
+
+    /// Jobs submitted and batches run since this was made (a failed batch run again job by job counts once).
+    struct Totals: Sendable, Equatable {
+        var jobs = 0
+        var batches = 0
     }
 
     private let state = Mutex(State())
@@ -40,6 +47,9 @@ final class CombinedWork<Job: Sendable>: Sendable {
 
     /// Jobs waiting for a batch now.
     var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    /// Jobs and batches so far: how much combining saved.
+    var totals: Totals { state.withLock { $0.totals } }
 
     /// Runs `job` (of `weight`, counted against the limit) in a batch, alone or with others queued at the same
     /// time, through `run`; returns when its batch has run, rethrowing its own error.
@@ -66,7 +76,11 @@ final class CombinedWork<Job: Sendable>: Sendable {
                 total += waiter.weight
                 taken += 1
             }
-            defer { state.waiting.removeFirst(taken) }
+            defer {
+                state.waiting.removeFirst(taken)
+                state.totals.jobs += 1 + taken
+                state.totals.batches += 1
+            }
             return Array(state.waiting.prefix(taken))
         }
         // In a task of its own: cancelling the caller that happens to lead must not fail the others' jobs.

@@ -18,6 +18,10 @@ public final class NodeMetrics: Sendable {
     let receiveDuration: DurationHistogram
     /// How long one release call takes (decide, seal, batch-sign, queue).
     let releaseDuration: DurationHistogram
+    /// Release calls, and the batches they were sealed and written in (concurrent calls go together): read at each scrape.
+    let releaseCalls: Counter
+    let releaseBatches: Counter
+    private let releaseTotalsSeen = Mutex((calls: 0, batches: 0))
 
     /// Buckets for the node's step durations: 1 ms to 10 s.
     static let stepBuckets: [Duration] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000].map { .milliseconds($0) }
@@ -32,6 +36,9 @@ public final class NodeMetrics: Sendable {
         deliveryFailures = Self.counter(registry, "accord_delivery_failures", "Delivery rounds that failed (peer down, bad answer)")
         receiveDuration = Self.durations(registry, "accord_receive", "Time to take one transmission from a peer: verify, decide again, hold, sign the receipts")
         releaseDuration = Self.durations(registry, "accord_release", "Time of one release call: decide, seal, batch-sign, queue")
+        releaseCalls = Self.counter(registry, "accord_release_calls", "Release calls that reached sealing (each call's decisions checked first)")
+        releaseBatches = Self.counter(
+            registry, "accord_release_batches", "Batches release calls were sealed and written in: one hybrid signature and one transaction each")
     }
 
     /// A counter `<name>_total`.
@@ -101,7 +108,18 @@ public final class NodeMetrics: Sendable {
     /// The exposition at a scrape, with the outbox gauges read from `engine`'s store first (unchanged if it cannot be read).
     func scrape(_ engine: NodeEngine) async -> String {
         if let routes = try? await engine.store.pendingRoutes() { updateOutbox(routes, sender: engine.party, now: engine.clock()) }
+        updateReleaseTotals(engine.releases.totals)
         return emit()
+    }
+
+    /// Brings the release counters up to the engine's totals (the engine counts; the counters only go up).
+    func updateReleaseTotals(_ totals: CombinedWork<PreparedRelease>.Totals) {
+        let (calls, batches) = releaseTotalsSeen.withLock { seen in
+            defer { seen = (max(seen.calls, totals.jobs), max(seen.batches, totals.batches)) }
+            return (totals.jobs - seen.calls, totals.batches - seen.batches)
+        }
+        if calls > 0 { releaseCalls.increment(by: Int64(calls)) }
+        if batches > 0 { releaseBatches.increment(by: Int64(batches)) }
     }
 
     /// The Prometheus text exposition.
