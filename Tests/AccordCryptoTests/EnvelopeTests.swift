@@ -45,8 +45,13 @@ import Testing
         _ = try jpOpener.open(batch.envelopes[0], directory: world.directory)
         _ = try usOpener.open(batch.envelopes[1], directory: world.directory)
         _ = try jpOpener.open(batch.envelopes[2], directory: world.directory)
+        // Until the caller says a batch carrying the announcements was kept, every batch in those epochs carries them.
+        let unkept = try sealer.seal(World.draft(), directory: world.directory, now: Dates.now)
+        #expect(unkept.announcements.map(\.encoded) == batch.announcements.filter { $0.recipient == "JP" }.map(\.encoded))
+        sealer.announcementsKept(batch.announcements)
         let next = try sealer.seal(World.draft(), directory: world.directory, now: Dates.now)
         #expect(next.announcements.isEmpty)
+        #expect(next.envelopes[0].header.epochID == unkept.envelopes[0].header.epochID)
         _ = try jpOpener.open(next.envelopes[0], directory: world.directory)
     }
 

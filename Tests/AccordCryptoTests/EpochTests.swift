@@ -52,6 +52,7 @@ import Testing
     @Test func epochsRotateByTime() throws {
         let sealer = EnvelopeSealer(identity: world.kr, policy: EpochPolicy(lifetime: 60, maxMessages: 100))
         let first = try sealer.seal(World.draft(), directory: world.directory, now: Dates.now)
+        sealer.announcementsKept(first.announcements)
         let sameEpoch = try sealer.seal(World.draft(), directory: world.directory, now: Dates.now.addingTimeInterval(59))
         let later = try sealer.seal(World.draft(), directory: world.directory, now: Dates.now.addingTimeInterval(61))
         #expect(first.announcements.count == 1 && sameEpoch.announcements.isEmpty && later.announcements.count == 1)

@@ -69,9 +69,50 @@ struct ReleaseBatchingTests {
         #expect(try await store.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("US")!, limit: 10).map(\.id)
                 == [good.drafts[0].draft.id.description])
         #expect(try await store.auditSize() == 2)
+        // The failed batch had opened KR's epoch to the US; the good call's row carries its announcement all the same,
+        // so KR restarted (its epoch keys gone from memory) still delivers it.
+        let us = federation.nodes["US"]!
+        let delivery = try await federation.restarted("KR").deliver(to: PartyCode("US")!) { await us.receive($0) }
+        #expect(delivery.delivered == 1, "\(delivery)")
     }
 
-    @Test("many concurrent release calls: every call gets its own outcomes and every envelope is delivered once")
+    @Test("calls that decided at different times go together only if the earlier ones decide the same at the later time")
+    func decisionTime() async throws {
+        let federation = try await Federation(at: "2016-11-01T00:00:00Z")
+        let kr = federation.nodes["KR"]!, store = federation.stores["KR"]!
+        let analyst = federation.user("KR", clearance: "II", topics: ["nk-missile"])
+        func prepared(_ objectID: String, at date: String) throws -> PreparedRelease {
+            federation.clock.set(Instant.parse(date)!)
+            return try kr.prepareRelease(
+                [ReleaseSubmission(objectID: objectID, label: "KR//II//REL TO JP,US//TOPIC nk-missile", object: report, recipients: [PartyCode("JP")!])],
+                by: analyst).0
+        }
+        // Before GSOMIA (2016-11-23) KR→JP goes through the US; after it, directly: sealed at the later time, the earlier
+        // call's envelope would reach JP under a route JP decides otherwise for. The batch fails and writes nothing.
+        let viaUS = try prepared("before", at: "2016-11-01T00:00:00Z")
+        let direct = try prepared("after", at: "2017-06-01T00:00:00Z")
+        #expect(viaUS.drafts.map(\.recipient.rawValue) == ["US"] && direct.drafts.map(\.recipient.rawValue) == ["JP"])
+        await #expect(throws: NodeError.self) { try await kr.writeReleases([viaUS, direct]) }
+        #expect(try await store.auditSize() == 0)
+        // Alone, each is sealed at its own time.
+        try await kr.writeReleases([viaUS])
+        try await kr.writeReleases([direct])
+        let header = { (peer: String) async throws -> EnvelopeHeader in
+            let row = try #require(try await store.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode(peer)!, limit: 10).first)
+            return try Envelope.header(ofEncoded: try Transmission(encoded: Array(row.bytes)).envelopes[0])
+        }
+        #expect(try await header("US").createdAt == Instant.parse("2016-11-01T00:00:00Z")!)
+        #expect(try await header("JP").createdAt == Instant.parse("2017-06-01T00:00:00Z")!)
+        // Two calls a day apart that decide alike go together, sealed at the later time.
+        let first = try prepared("first", at: "2017-06-02T00:00:00Z")
+        let second = try prepared("second", at: "2017-06-03T00:00:00Z")
+        try await kr.writeReleases([first, second])
+        let rows = try await store.pendingOutbox(sender: PartyCode("KR")!, recipient: PartyCode("JP")!, limit: 10).dropFirst()
+        let created = try rows.map { try Envelope.header(ofEncoded: try Transmission(encoded: Array($0.bytes)).envelopes[0]).createdAt }
+        #expect(created == [Instant.parse("2017-06-03T00:00:00Z")!, Instant.parse("2017-06-03T00:00:00Z")!])
+    }
+
+    @Test("many concurrent release calls, however they were combined: every call gets its own outcomes and every envelope is delivered once")
     func concurrent() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
         let calls = 24
@@ -84,6 +125,8 @@ struct ReleaseBatchingTests {
         let callOf = Dictionary(uniqueKeysWithValues: byCall.flatMap { call, ids in ids.map { ($0, call) } })
         let ids = Array(callOf.keys)
         #expect(ids.count == 2 * calls && byCall.values.allSatisfy { $0.count == 2 })
+        let totals = federation.nodes["KR"]!.releases.totals
+        #expect(totals.jobs == calls && (1...calls).contains(totals.batches))
         let delivered = try await federation.deliver("KR", "JP")
         #expect(Set(delivered.deliveredIDs) == Set(ids))
         #expect(try await federation.stores["JP"]!.holdings(holder: PartyCode("JP")!).count == ids.count)

@@ -9,6 +9,8 @@ public final class EnvelopeSealer: Sendable {
         let announcement: EpochAnnouncement
         let keys: EpochKeys
         var nextSequence: UInt64
+        /// A batch carrying the announcement was kept (``announcementsKept(_:)``): later batches leave it out.
+        var kept = false
     }
 
     /// The node's identity.
@@ -28,6 +30,18 @@ public final class EnvelopeSealer: Sendable {
         epochs.withLock { $0.values.map(\.announcement) }
     }
 
+    /// Says that a batch carrying `announcements` is stored (its outbox rows committed): batches sealed in those
+    /// epochs from now on leave them out. Until then every batch sealed in an epoch carries its announcement, so
+    /// that a batch that was sealed but never stored (its step failed) cannot leave the epoch's later envelopes
+    /// with no stored announcement, which a restarted node could not deliver.
+    public func announcementsKept(_ announcements: [EpochAnnouncement]) {
+        guard !announcements.isEmpty else { return }
+        let kept = Set(announcements.map(\.epochID.bytes))
+        epochs.withLock { epochs in
+            for (recipient, epoch) in epochs where kept.contains(epoch.announcement.epochID.bytes) { epochs[recipient]?.kept = true }
+        }
+    }
+
     /// The keys of the current epoch to `recipient` (tests and test vectors).
     func testingKeys(for recipient: String) -> EpochKeys? {
         epochs.withLock { $0[recipient]?.keys }
@@ -38,7 +52,8 @@ public final class EnvelopeSealer: Sendable {
         try sealBatch([draft], directory: directory, now: now)
     }
 
-    /// Seals `drafts` at `now`, signs their Merkle root once, and returns them with any new epoch announcements.
+    /// Seals `drafts` at `now`, signs their Merkle root once, and returns them with the announcements of the epochs
+    /// they use that are new, or that no kept batch carried yet (``announcementsKept(_:)``).
     public func sealBatch(_ drafts: [EnvelopeDraft], directory: KeyDirectory, now: Date) throws -> SealedBatch {
         guard !drafts.isEmpty, drafts.count <= BatchProof.maxTreeSize else {
             throw AccordCryptoError(.invalidArgument, "a batch holds 1 to \(BatchProof.maxTreeSize) envelopes, got \(drafts.count)")
@@ -103,6 +118,7 @@ public final class EnvelopeSealer: Sendable {
         try epochs.withLock { epochs in
             var assignments: [(EpochKeys, EpochID, UInt64)] = []
             var announcements: [EpochAnnouncement] = []
+            var announced = Set<[UInt8]>()
             assignments.reserveCapacity(drafts.count)
             for draft in drafts {
                 var epoch = epochs[draft.recipient]
@@ -122,9 +138,9 @@ public final class EnvelopeSealer: Sendable {
                     epoch = SendingEpoch(
                         announcement: announcement, keys: try EpochKeys(secret: secret, epochID: announcement.epochID),
                         nextSequence: 0)
-                    announcements.append(announcement)
                 }
                 guard var current = epoch else { continue }
+                if !current.kept, announced.insert(current.announcement.epochID.bytes).inserted { announcements.append(current.announcement) }
                 assignments.append((current.keys, current.announcement.epochID, current.nextSequence))
                 current.nextSequence += 1
                 epochs[draft.recipient] = current

@@ -95,9 +95,12 @@ extension NodeEngine {
         async let acknowledged = acknowledgements(for: accepted.map(\.opened), now: now, detached: transmission.acceptsDetachedReceipts)
         do {
             var outbox: [OutboxEnvelope] = []
+            var announcements: [EpochAnnouncement] = []
             var signedRoots = Self.rootRecords(transmission.roots + transmission.consentRoots, named: usedRoots)
             if !outboxDrafts.isEmpty {
-                let sealed = Self.outboxFrames(try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now))
+                let batch = try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now)
+                announcements = batch.announcements
+                let sealed = Self.outboxFrames(batch)
                 signedRoots += sealed.roots.filter { root in !signedRoots.contains { $0.digest == root.digest } }
                 for (row, frame) in zip(outboxDrafts, sealed.frames) {
                     let envelope = frame.envelope
@@ -117,6 +120,7 @@ extension NodeEngine {
                 let fresh = stepEvents.filter { !context.inboxDuplicates.contains($0.envelopeID) }.map(\.event)
                 return (try AuditBridge.append(fresh, node: node, at: now, context: context), ())
             }
+            sealer.announcementsKept(announcements)
             doorbell.ring(Set(outbox.map(\.recipient)))
         } catch {
             for (index, _) in accepted where results[index] == nil {

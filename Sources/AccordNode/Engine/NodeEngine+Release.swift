@@ -48,6 +48,9 @@ struct PreparedRelease: Sendable {
     var consents: [(draft: Int, request: AccordCrypto.Consent.Request, payload: ObjectPayload)] = []
     /// The call's decisions, audited before its envelopes.
     var decided: [AuditEvent] = []
+    /// The requests it sealed envelopes for, with their decisions: checked again when the call is sealed at a later time
+    /// than it decided (in a batch with a later call).
+    var allowed: [(request: ReleaseRequest, decision: Decision)] = []
     var objects: [StoredObject] = []
 }
 
@@ -84,6 +87,7 @@ extension NodeEngine {
                 let request = ReleaseRequest(label: label, sender: party, recipient: recipient, purpose: submission.purpose,
                                              instant: now, objectID: submission.objectID)
                 let decision = book.decide(request)
+                if decision.isAllowed { prepared.allowed.append((request, decision)) }
                 var envelopeID: String?
                 switch decision {
                 case .direct(let agreement, let level):
@@ -128,9 +132,21 @@ extension NodeEngine {
     }
 
     /// Seals and writes release calls together: one consent signature, one sealed batch, one transaction, all or
-    /// nothing. Sealed at the latest of their decision times; each call's decisions are audited before its envelopes.
+    /// nothing. Sealed at the latest of their decision times, which the recipient decides again at: a call that decided
+    /// earlier must decide the same at that time (with the agreements and notes as they stand now), or the batch
+    /// fails, and each call is then written alone at its own time. Each call's decisions are audited before its envelopes.
     func writeReleases(_ batch: [PreparedRelease]) async throws {
         guard let now = batch.map(\.now).max() else { return }
+        let book = self.book
+        for call in batch where call.now != now {
+            for (request, decision) in call.allowed {
+                let later = ReleaseRequest(label: request.label, sender: request.sender, recipient: request.recipient, purpose: request.purpose,
+                                           instant: now, objectID: request.objectID)
+                guard book.decide(later) == decision else {
+                    throw NodeError(.refused, "\(request.objectID ?? "an object") to \(request.recipient) decides otherwise at \(now) than at \(call.now)")
+                }
+            }
+        }
         var drafts: [EnvelopeDraft] = []
         var consents: [(draft: Int, request: AccordCrypto.Consent.Request, payload: ObjectPayload)] = []
         for call in batch {
@@ -145,8 +161,11 @@ extension NodeEngine {
         var roots: [SignedRootRecord] = []
         var events: [AuditEvent] = []
         var frames: ArraySlice<(envelope: Envelope, bytes: Data)> = []
+        var announcements: [EpochAnnouncement] = []
         if !drafts.isEmpty {
-            let sealed = Self.outboxFrames(try sealer.sealBatch(drafts, directory: directory, now: now))
+            let batch = try sealer.sealBatch(drafts, directory: directory, now: now)
+            let sealed = Self.outboxFrames(batch)
+            announcements = batch.announcements
             roots = sealed.roots
             frames = sealed.frames[...]
         }
@@ -162,6 +181,7 @@ extension NodeEngine {
             frames = frames.dropFirst(call.drafts.count)
         }
         try await commit(StepWrite(outbox: outbox, objects: batch.flatMap(\.objects), signedRoots: roots), events: events)
+        sealer.announcementsKept(announcements)
     }
 
     /// Clearance at or above the label's level and need-to-know for every topic (Art. 7).

@@ -109,8 +109,9 @@ public final class NodeEngine: Sendable {
 
     /// Outbox rows for a sealed batch, and its signed root to store once beside them. A row is a
     /// one-envelope ``Transmission``: the envelope in its detached form (naming the root by digest),
-    /// plus the announcement of its epoch when this batch opened that epoch, so that a restarted node
-    /// (whose epoch keys lived in memory) can still deliver what it queued before.
+    /// plus, in the batch's first row of each epoch whose announcement no stored batch carries yet, that
+    /// announcement, so that a restarted node (whose epoch keys lived in memory) can still deliver what it
+    /// queued before. (The caller reports the step stored with ``EnvelopeSealer/announcementsKept(_:)``.)
     /// Relayed envelopes whose attachment can be detached go as version 3, and the originator's root and consent root
     /// they name are kept too (each once).
     static func outboxFrames(_ sealed: SealedBatch) -> (frames: [(envelope: Envelope, bytes: Data)], roots: [SignedRootRecord]) {
