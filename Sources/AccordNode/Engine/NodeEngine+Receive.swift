@@ -98,9 +98,9 @@ extension NodeEngine {
             var announcements: [EpochAnnouncement] = []
             var signedRoots = Self.rootRecords(transmission.roots + transmission.consentRoots, named: usedRoots)
             if !outboxDrafts.isEmpty {
-                let batch = try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now)
-                announcements = batch.announcements
-                let sealed = Self.outboxFrames(batch)
+                let sealedBatch = try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now)
+                announcements = sealedBatch.announcements
+                let sealed = Self.outboxFrames(sealedBatch)
                 signedRoots += sealed.roots.filter { root in !signedRoots.contains { $0.digest == root.digest } }
                 for (row, frame) in zip(outboxDrafts, sealed.frames) {
                     let envelope = frame.envelope

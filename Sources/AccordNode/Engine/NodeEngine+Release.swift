@@ -163,9 +163,9 @@ extension NodeEngine {
         var frames: ArraySlice<(envelope: Envelope, bytes: Data)> = []
         var announcements: [EpochAnnouncement] = []
         if !drafts.isEmpty {
-            let batch = try sealer.sealBatch(drafts, directory: directory, now: now)
-            let sealed = Self.outboxFrames(batch)
-            announcements = batch.announcements
+            let sealedBatch = try sealer.sealBatch(drafts, directory: directory, now: now)
+            let sealed = Self.outboxFrames(sealedBatch)
+            announcements = sealedBatch.announcements
             roots = sealed.roots
             frames = sealed.frames[...]
         }
