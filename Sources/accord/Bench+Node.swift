@@ -124,6 +124,7 @@ struct BenchNode: AsyncParsableCommand {
             clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
             let rate = loadRate ?? direct / 2
             let callSize = loadCallSize ?? max(1, Int((rate / 100).rounded()))
+            let totalsBefore = kr.releaseTotals
             let loaded = try await loadedLatency(rate: rate, callSize: callSize, seconds: loadSeconds, engine: kr, client: clients["KR→JP"]!) { index, n in
                 try await kr.release(submissions(n, "h\(index)"), by: analyst).flatMap { $0.compactMap(\.envelopeID) }
             }
@@ -136,6 +137,8 @@ struct BenchNode: AsyncParsableCommand {
                 print(String(format: "    %@: p50 %.2f ms, p99 %.2f ms", name, p(values, 50), p(values, 99)))
             }
             print(String(format: "    %d rounds, envelopes per round p50 %.0f, max %.0f", loaded.roundSizes.count, p(loaded.roundSizes, 50), loaded.roundSizes.last ?? 0))
+            let totals = kr.releaseTotals
+            print("    \(totals.calls - totalsBefore.calls) release calls sealed and written in \(totals.batches - totalsBefore.batches) batches")
             // Latency, one envelope at a time, direct.
             clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
             var latencies: [Double] = []

@@ -134,8 +134,8 @@ struct HTTPFederationTests {
             // Two release calls one after the other: two batches. Combined calls show as fewer batches than calls, and
             // the counters follow the engine's totals at each scrape, never counting one twice.
             #expect(kr.contains("accord_release_calls_total 2") && kr.contains("accord_release_batches_total 2"), "\(kr)")
-            krMetrics.updateReleaseTotals(.init(jobs: 10, batches: 4))
-            krMetrics.updateReleaseTotals(.init(jobs: 10, batches: 4))
+            krMetrics.updateReleaseTotals(ReleaseTotals(calls: 10, batches: 4))
+            krMetrics.updateReleaseTotals(ReleaseTotals(calls: 10, batches: 4))
             #expect(krMetrics.emit().contains("accord_release_calls_total 10") && krMetrics.emit().contains("accord_release_batches_total 4"))
             #expect(kr.contains(#"accord_delivery_send_seconds_count{peer="JP"}"#), "\(kr)")
             #expect(jp.contains("accord_envelopes_received_total 12"), "\(jp)")

@@ -125,8 +125,8 @@ struct ReleaseBatchingTests {
         let callOf = Dictionary(uniqueKeysWithValues: byCall.flatMap { call, ids in ids.map { ($0, call) } })
         let ids = Array(callOf.keys)
         #expect(ids.count == 2 * calls && byCall.values.allSatisfy { $0.count == 2 })
-        let totals = federation.nodes["KR"]!.releases.totals
-        #expect(totals.jobs == calls && (1...calls).contains(totals.batches))
+        let totals = federation.nodes["KR"]!.releaseTotals
+        #expect(totals.calls == calls && (1...calls).contains(totals.batches))
         let delivered = try await federation.deliver("KR", "JP")
         #expect(Set(delivered.deliveredIDs) == Set(ids))
         #expect(try await federation.stores["JP"]!.holdings(holder: PartyCode("JP")!).count == ids.count)

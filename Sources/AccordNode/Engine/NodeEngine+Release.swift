@@ -54,7 +54,25 @@ struct PreparedRelease: Sendable {
     var objects: [StoredObject] = []
 }
 
+/// Release calls that reached sealing so far, and the batches they were sealed and written in (fewer when concurrent
+/// calls were combined).
+public struct ReleaseTotals: Sendable, Equatable {
+    public let calls: Int
+    public let batches: Int
+
+    public init(calls: Int, batches: Int) {
+        self.calls = calls
+        self.batches = batches
+    }
+}
+
 extension NodeEngine {
+    /// Release calls and batches since this engine started.
+    public var releaseTotals: ReleaseTotals {
+        let totals = releases.totals
+        return ReleaseTotals(calls: totals.jobs, batches: totals.batches)
+    }
+
     /// Releases an analyst's object: checks the analyst's clearance and need-to-know, decides per
     /// recipient, seals and batch-signs the allowed envelopes, and writes outbox rows with the audit
     /// entries in one transaction. Denials are audited and reported; nothing leaves for them.

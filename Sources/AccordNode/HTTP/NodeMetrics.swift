@@ -108,15 +108,15 @@ public final class NodeMetrics: Sendable {
     /// The exposition at a scrape, with the outbox gauges read from `engine`'s store first (unchanged if it cannot be read).
     func scrape(_ engine: NodeEngine) async -> String {
         if let routes = try? await engine.store.pendingRoutes() { updateOutbox(routes, sender: engine.party, now: engine.clock()) }
-        updateReleaseTotals(engine.releases.totals)
+        updateReleaseTotals(engine.releaseTotals)
         return emit()
     }
 
     /// Brings the release counters up to the engine's totals (the engine counts; the counters only go up).
-    func updateReleaseTotals(_ totals: CombinedWork<PreparedRelease>.Totals) {
+    func updateReleaseTotals(_ totals: ReleaseTotals) {
         let (calls, batches) = releaseTotalsSeen.withLock { seen in
-            defer { seen = (max(seen.calls, totals.jobs), max(seen.batches, totals.batches)) }
-            return (totals.jobs - seen.calls, totals.batches - seen.batches)
+            defer { seen = (max(seen.calls, totals.calls), max(seen.batches, totals.batches)) }
+            return (totals.calls - seen.calls, totals.batches - seen.batches)
         }
         if calls > 0 { releaseCalls.increment(by: Int64(calls)) }
         if batches > 0 { releaseBatches.increment(by: Int64(batches)) }
