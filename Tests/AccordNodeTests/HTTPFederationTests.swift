@@ -133,10 +133,10 @@ struct HTTPFederationTests {
             #expect(kr.contains("accord_envelopes_delivered_total 12"), "\(kr)")
             // Two release calls one after the other: two batches. Combined calls show as fewer batches than calls, and
             // the counters follow the engine's totals at each scrape, never counting one twice.
-            #expect(kr.contains("accord_release_calls_total 2") && kr.contains("accord_release_batches_total 2"), "\(kr)")
+            #expect(kr.contains("accord_release_calls_total 2\n") && kr.contains("accord_release_batches_total 2\n"), "\(kr)")
             krMetrics.updateReleaseTotals(ReleaseTotals(calls: 10, batches: 4))
             krMetrics.updateReleaseTotals(ReleaseTotals(calls: 10, batches: 4))
-            #expect(krMetrics.emit().contains("accord_release_calls_total 10") && krMetrics.emit().contains("accord_release_batches_total 4"))
+            #expect(krMetrics.emit().contains("accord_release_calls_total 10\n") && krMetrics.emit().contains("accord_release_batches_total 4\n"))
             #expect(kr.contains(#"accord_delivery_send_seconds_count{peer="JP"}"#), "\(kr)")
             #expect(jp.contains("accord_envelopes_received_total 12"), "\(jp)")
             let receives = jp.split(separator: "\n").first { $0.hasPrefix("accord_receive_seconds_count ") }

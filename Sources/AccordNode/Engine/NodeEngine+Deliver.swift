@@ -130,7 +130,7 @@ extension NodeEngine {
     private func transmit(
         _ due: inout [OutboxEnvelope], to peer: PartyCode, now: Date, retryNow: Date, send: @Sendable (Transmission) async throws -> PeerAnswer
     ) async throws -> SentRound? {
-        // Each row carries one envelope (with its epoch's announcement if it opened the epoch) or one
+        // Each row carries one envelope (with its epoch's announcement if no row stored before it carried it) or one
         // signed note; the sealer's current announcements go along too, for a peer that lost its epoch state.
         var frames: [Transmission] = []
         var rowDigests: [(batch: [Data], consent: [Data])] = []
