@@ -59,11 +59,6 @@ struct PreparedRelease: Sendable {
 public struct ReleaseTotals: Sendable, Equatable {
     public let calls: Int
     public let batches: Int
-
-    public init(calls: Int, batches: Int) {
-        self.calls = calls
-        self.batches = batches
-    }
 }
 
 extension NodeEngine {
