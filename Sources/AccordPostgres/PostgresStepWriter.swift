@@ -26,6 +26,14 @@ struct PostgresStepWriter {
                 ON CONFLICT (digest) DO NOTHING
                 """, logger: logger)
         }
+        if !step.epochAnnouncements.isEmpty {
+            try await connection.query("""
+                INSERT INTO epoch_announcements (epoch_id, bytes)
+                SELECT * FROM unnest(\(step.epochAnnouncements.map { ByteBuffer(bytes: $0.epochID) })::bytea[],
+                                     \(step.epochAnnouncements.map { ByteBuffer(bytes: $0.bytes) })::bytea[])
+                ON CONFLICT (epoch_id) DO NOTHING
+                """, logger: logger)
+        }
         let inboxDuplicates = try await writeInbox(step.inbox)
         for holding in step.holdings { try await putHolding(holding) }
         try await writeOutbox(step.outbox)

@@ -190,6 +190,15 @@ extension PostgresStore {
                     = (withdrawn_us IS NOT NULL AND withdrawn_by IS NOT NULL AND withdrawal_reason IS NOT NULL))
             """,
         ]),
+        Migration(version: 7, name: "epoch-announcements", statements: [
+            // Each epoch announcement this node sent, once: every delivery round carries those of its envelopes' epochs.
+            """
+            CREATE TABLE epoch_announcements (
+                epoch_id BYTEA PRIMARY KEY,
+                bytes BYTEA NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// Key of the advisory lock that serialises concurrent migrators (replicas starting together).

@@ -85,10 +85,19 @@ extension PostgresStore {
     }
 
     public func signedRoots(_ digests: [Data]) async throws -> [Data: Data] {
-        let unique = Array(Set(digests))
+        try await blobs("reading signed roots", table: "signed_roots", key: "digest", digests)
+    }
+
+    public func epochAnnouncements(_ epochIDs: [Data]) async throws -> [Data: Data] {
+        try await blobs("reading epoch announcements", table: "epoch_announcements", key: "epoch_id", epochIDs)
+    }
+
+    /// The `bytes` of `table` under each of `keys` (bytea primary key `key`), by key; missing keys are absent.
+    private func blobs(_ what: String, table: String, key: String, _ keys: [Data]) async throws -> [Data: Data] {
+        let unique = Array(Set(keys))
         guard !unique.isEmpty else { return [:] }
-        let rows = try await rows("reading signed roots", """
-            SELECT digest, bytes FROM signed_roots WHERE digest = ANY(\(unique.map { ByteBuffer(bytes: $0) })::bytea[])
+        let rows = try await rows(what, """
+            SELECT \(unescaped: key), bytes FROM \(unescaped: table) WHERE \(unescaped: key) = ANY(\(unique.map { ByteBuffer(bytes: $0) })::bytea[])
             """) { row in
             (try row[0].decode(Data.self), try row[1].decode(Data.self))
         }

@@ -13,6 +13,10 @@ struct SQLiteStepWriter {
         for root in step.signedRoots {
             try execute("INSERT INTO signed_roots (digest, bytes) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING", [root.digest, root.bytes])
         }
+        for announcement in step.epochAnnouncements {
+            try execute("INSERT INTO epoch_announcements (epoch_id, bytes) VALUES (?, ?) ON CONFLICT (epoch_id) DO NOTHING",
+                        [announcement.epochID, announcement.bytes])
+        }
         var inboxDuplicates = Set<String>()
         for write in step.inbox {
             let envelope = write.envelope

@@ -194,6 +194,16 @@ extension SQLiteStore {
                 CREATE INDEX outbox_pending ON outbox (sender, recipient, seq) WHERE state = 'pending';
                 """)
         }
+        migrator.registerMigration("v7-epoch-announcements") { db in
+            // Each epoch announcement this node sent, once (≈ 4.5 KB, mostly its hybrid signature and X-Wing
+            // encapsulation): every delivery round carries those of its envelopes' epochs, read from here.
+            try db.execute(sql: """
+                CREATE TABLE epoch_announcements (
+                    epoch_id BLOB PRIMARY KEY,
+                    bytes BLOB NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 

@@ -93,13 +93,22 @@ extension SQLiteStore {
     }
 
     public func signedRoots(_ digests: [Data]) async throws -> [Data: Data] {
-        let unique = Array(Set(digests))
+        try await blobs("reading signed roots", table: "signed_roots", key: "digest", digests)
+    }
+
+    public func epochAnnouncements(_ epochIDs: [Data]) async throws -> [Data: Data] {
+        try await blobs("reading epoch announcements", table: "epoch_announcements", key: "epoch_id", epochIDs)
+    }
+
+    /// The `bytes` of `table` under each of `keys` (blob primary key `key`), by key; missing keys are absent.
+    private func blobs(_ what: String, table: String, key: String, _ keys: [Data]) async throws -> [Data: Data] {
+        let unique = Array(Set(keys))
         guard !unique.isEmpty else { return [:] }
-        return try await read("reading signed roots") { db in
+        return try await read(what) { db in
             var found: [Data: Data] = [:]
             for start in stride(from: 0, to: unique.count, by: 500) {
                 let chunk = Array(unique[start..<min(unique.count, start + 500)])
-                let sql = "SELECT digest, bytes FROM signed_roots WHERE digest IN (\(repeatElement("?", count: chunk.count).joined(separator: ",")))"
+                let sql = "SELECT \(key), bytes FROM \(table) WHERE \(key) IN (\(repeatElement("?", count: chunk.count).joined(separator: ",")))"
                 for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(chunk)) {
                     found[try row.decode(atIndex: 0)] = try row.decode(atIndex: 1)
                 }

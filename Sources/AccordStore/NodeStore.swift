@@ -54,6 +54,9 @@ public protocol NodeStore: Sendable {
     /// The signed roots stored under `digests` (those not stored are absent), by digest: what detached
     /// outbox and inbox envelopes and stored receipts need beside their bytes.
     func signedRoots(_ digests: [Data]) async throws -> [Data: Data]
+    /// The epoch announcements stored under `epochIDs` (those not stored are absent), by epoch id: what a delivery
+    /// round sends beside the envelopes sealed in those epochs.
+    func epochAnnouncements(_ epochIDs: [Data]) async throws -> [Data: Data]
 
     // MARK: Holdings, users, consents, notes, keys
 

@@ -46,6 +46,7 @@ import Testing
         #expect(envelope.encoded.count - detached.count == saved)
         let named = try Envelope.namedRoots(ofEncoded: detached)
         #expect(named.batch == [ownRoot.digest, originatorRoot.digest] && named.consent == [consentRoot.digest])
+        #expect(try Envelope.references(ofEncoded: detached).epoch == envelope.header.epochID)
 
         // Read back with the roots: the same envelope (canonical header bytes restored), and it opens.
         let roots = try DetachedRoots(encodedBatch: [ownRoot.encoded, originatorRoot.encoded], encodedConsent: [consentRoot.encoded])

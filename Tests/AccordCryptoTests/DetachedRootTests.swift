@@ -36,6 +36,8 @@ import Testing
             #expect(parts.header == envelope.header && parts.rootDigest == digest)
             #expect(try Envelope.parts(ofEncoded: full).rootDigest == nil)
             #expect(try Envelope.namedRoots(ofEncoded: detached).batch == [digest] && Envelope.namedRoots(ofEncoded: full).batch.isEmpty)
+            // Its epoch too, in either form (the announcement a delivery round sends with it).
+            #expect(try [detached, full].map { try Envelope.references(ofEncoded: $0).epoch } == [envelope.header.epochID, envelope.header.epochID])
             #expect(try Envelope.header(ofEncoded: detached) == envelope.header)
         }
     }

@@ -287,7 +287,7 @@ struct NodeEngineTests {
         #expect(try await jp.holdings(holder: nil).count == 2)
     }
 
-    @Test("a node restarted before delivering still delivers what it queued: the rows carry their epoch announcement")
+    @Test("a node restarted before delivering still delivers what it queued: the store keeps its epoch announcements")
     func restart() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")
         _ = try await federation.nodes["KR"]!.release(

@@ -8,7 +8,7 @@ import Testing
 /// The conformance suite on SQLite: in memory, and on a real file in WAL mode.
 @Suite("SQLite store")
 struct SQLiteStoreTests {
-    static let migrations = ["v1-node-store", "v2-objects", "v3-outbox-bytes", "v4-signed-roots", "v5-objects-labels", "v6-outbox-withdrawal"]
+    static let migrations = ["v1-node-store", "v2-objects", "v3-outbox-bytes", "v4-signed-roots", "v5-objects-labels", "v6-outbox-withdrawal", "v7-epoch-announcements"]
 
     @Test("a store written before v3 keeps its outbox: the envelopes' bytes move beside their rows, pending and delivered alike")
     func outboxBytesMigration() async throws {

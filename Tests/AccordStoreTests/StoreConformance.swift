@@ -25,6 +25,7 @@ struct StoreConformance {
         case objectsRoundTrip
         case objectLabelsAndWindows
         case signedRootsAreKeptOnce
+        case epochAnnouncementsAreKeptOnce
 
         var testDescription: String { rawValue }
     }
@@ -36,8 +37,10 @@ struct StoreConformance {
     let appliedMigrations: @Sendable () async throws -> [String]
     /// What it should report: both backends share the first two; SQLite keeps outbox bytes beside the rows
     /// since v3; both keep signed roots apart (SQLite v4, PostgreSQL v3); PostgreSQL indexes the inbox's compromise
-    /// reports (v4; SQLite reads a range of the key); both index objects by label (PostgreSQL v5, SQLite v5).
-    var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots", "v4-inbox-compromise-reports", "v5-objects-labels", "v6-outbox-withdrawal"]
+    /// reports (v4; SQLite reads a range of the key); both index objects by label (PostgreSQL v5, SQLite v5); both
+    /// withdraw outbox rows (v6) and keep the epoch announcements they sent (v7).
+    var expectedMigrations = ["v1-node-store", "v2-objects", "v3-signed-roots", "v4-inbox-compromise-reports", "v5-objects-labels", "v6-outbox-withdrawal",
+                              "v7-epoch-announcements"]
 
     func run(_ check: Check) async throws {
         switch check {
@@ -58,6 +61,7 @@ struct StoreConformance {
         case .objectsRoundTrip: try await objectsRoundTrip()
         case .objectLabelsAndWindows: try await objectLabelsAndWindows()
         case .signedRootsAreKeptOnce: try await signedRootsAreKeptOnce()
+        case .epochAnnouncementsAreKeptOnce: try await epochAnnouncementsAreKeptOnce()
         }
     }
 
@@ -572,6 +576,26 @@ struct StoreConformance {
         await expectStoreError(.invalid) {
             try await store.commit(StepWrite(signedRoots: [SignedRootRecord(digest: Data([1, 2]), bytes: bytes("short"))]))
         }
+    }
+
+    func epochAnnouncementsAreKeptOnce() async throws {
+        func id(_ byte: UInt8) -> Data { Data(repeating: byte, count: 16) }
+        let a = EpochAnnouncementRecord(epochID: id(0xA1), bytes: bytes("epoch a"))
+        let b = EpochAnnouncementRecord(epochID: id(0xB2), bytes: bytes("epoch b"))
+        // Written with the step; the same epoch again (in the step, or later with other bytes) keeps the first bytes.
+        try await store.commit(StepWrite(outbox: [outbox("e1")], epochAnnouncements: [a, a]))
+        try await store.commit(StepWrite(epochAnnouncements: [EpochAnnouncementRecord(epochID: a.epochID, bytes: bytes("other")), b]))
+        #expect(try await store.epochAnnouncements([a.epochID, b.epochID, id(0xC3), a.epochID]) == [a.epochID: a.bytes, b.epochID: b.bytes])
+        #expect(try await store.epochAnnouncements([]).isEmpty)
+        // A step that fails writes no announcement.
+        let c = EpochAnnouncementRecord(epochID: id(0xC3), bytes: bytes("epoch c"))
+        await expectStoreError(.conflict) { try await store.commit(StepWrite(outbox: [outbox("e1")], epochAnnouncements: [c])) }
+        #expect(try await store.epochAnnouncements([c.epochID]).isEmpty)
+        // An id that is not 16 bytes, or empty bytes, is refused before anything is written.
+        await expectStoreError(.invalid) {
+            try await store.commit(StepWrite(epochAnnouncements: [EpochAnnouncementRecord(epochID: Data([1, 2]), bytes: bytes("short"))]))
+        }
+        await expectStoreError(.invalid) { try await store.commit(StepWrite(epochAnnouncements: [EpochAnnouncementRecord(epochID: id(0xD4), bytes: Data())])) }
     }
 
     // MARK: Schema

@@ -91,28 +91,41 @@ public struct Envelope: Sendable, Equatable {
         return (header, try reader.fixed(32, "root digest"))
     }
 
-    /// The digests of the signed roots encoded envelope bytes name, to send and store beside them: none for
-    /// version 1; the batch root for version 2; for version 3 also the originator's batch root and the consent
-    /// root of its relay attachment. For the node's own outbox bytes: the header is parsed only as far as
-    /// finding the digests (a header that does not parse otherwise is not noticed here; anything that uses
-    /// the envelope parses it).
-    public static func namedRoots<D: DataProtocol>(ofEncoded data: D) throws -> (batch: [[UInt8]], consent: [[UInt8]]) {
+    /// What a sender needs of its own stored envelope bytes to send them: the epoch they were sealed in (whose
+    /// announcement goes with them) and the digests of the signed roots they name (none for version 1; the batch
+    /// root for version 2; for version 3 also the originator's batch root and the consent root of its relay
+    /// attachment), to send and store beside them.
+    public struct References: Sendable, Equatable {
+        /// The epoch whose keys sealed the envelope.
+        public let epoch: EpochID
+        /// Batch roots named by digest.
+        public let batch: [[UInt8]]
+        /// Consent roots named by digest.
+        public let consent: [[UInt8]]
+    }
+
+    /// The ``References`` of encoded envelope bytes. For the node's own outbox bytes: the header is parsed only as far
+    /// as finding them (a header that does not parse otherwise is not noticed here; anything that uses the envelope
+    /// parses it).
+    public static func references<D: DataProtocol>(ofEncoded data: D) throws -> References {
         var reader = try reader(for: data)
         let version = try readVersion(&reader)
-        guard version != Self.version else { return ([], []) }
-        var relay: RelayRootDigests?
-        if version == relayDetachedVersion {
-            let headerBytes = try reader.bytes("header", max: Limits.maxBlob * 2)
-            var headerReader = ByteReader(headerBytes, context: "envelope header")
-            relay = try EnvelopeHeader.detachedRelayDigests(from: &headerReader)
-            try headerReader.finish()
-        } else {
-            try reader.skipBytes("header", max: Limits.maxBlob * 2)
-        }
+        let headerBytes = try reader.bytes("header", max: Limits.maxBlob * 2)
+        var headerReader = ByteReader(headerBytes, context: "envelope header")
+        let detached = version == relayDetachedVersion
+        let (epoch, relay) = try EnvelopeHeader.references(from: &headerReader, detached: detached)
+        if detached { try headerReader.finish() }
+        guard version != Self.version else { return References(epoch: epoch, batch: [], consent: []) }
         _ = try BatchProof.read(from: &reader)
         let digest = try reader.fixed(32, "root digest")
-        guard let relay else { return ([digest], []) }
-        return (digest == relay.root ? [digest] : [digest, relay.root], [relay.consentRoot])
+        guard let relay else { return References(epoch: epoch, batch: [digest], consent: []) }
+        return References(epoch: epoch, batch: digest == relay.root ? [digest] : [digest, relay.root], consent: [relay.consentRoot])
+    }
+
+    /// The digests of the signed roots encoded envelope bytes name (``references(ofEncoded:)``).
+    public static func namedRoots<D: DataProtocol>(ofEncoded data: D) throws -> (batch: [[UInt8]], consent: [[UInt8]]) {
+        let references = try references(ofEncoded: data)
+        return (references.batch, references.consent)
     }
 
     /// The header of encoded envelope bytes (any version); see ``parts(ofEncoded:detachedRoots:)``.

@@ -142,11 +142,12 @@ public struct EnvelopeHeader: Sendable, Equatable {
         return header
     }
 
-    /// The digests a detached header's relay attachment names (nil when it has none in the detached form), unresolved.
-    static func detachedRelayDigests(from reader: inout ByteReader) throws -> RelayRootDigests? {
-        _ = try readFields(from: &reader)
-        guard try reader.u8("relay flag") == 2 else { return nil }
-        return try RelayAttachment.readDetachedDigests(from: &reader)
+    /// The epoch id, and the digests a detached header's relay attachment names (nil when it has none in the detached
+    /// form; read only when `detached`, for a version-3 envelope's header), unresolved.
+    static func references(from reader: inout ByteReader, detached: Bool) throws -> (epoch: EpochID, relay: RelayRootDigests?) {
+        let fields = try readFields(from: &reader)
+        guard detached, try reader.u8("relay flag") == 2 else { return (fields.epochID, nil) }
+        return (fields.epochID, try RelayAttachment.readDetachedDigests(from: &reader))
     }
 
     private static func requireRelay(allowed: Bool, _ reader: ByteReader) throws {

@@ -33,7 +33,7 @@ public final class EnvelopeOpener: Sendable {
 
     /// Verifies an epoch announcement addressed to this node and remembers the epoch's keys. The very
     /// announcement this opener already took (byte for byte) changes nothing and is not verified again: senders
-    /// repeat their current announcements in every transmission, for a peer that lost its epoch state.
+    /// repeat the announcements of the epochs they use in every transmission, for a peer that lost its epoch state.
     public func accept(_ announcement: EpochAnnouncement, directory: KeyDirectory) throws {
         guard announcement.recipient == identity.party else {
             throw AccordCryptoError(.wrongRecipient, "epoch \(announcement.epochID) is for \(announcement.recipient), not \(identity.party)")

@@ -25,7 +25,7 @@ public final class EnvelopeSealer: Sendable {
         self.policy = policy
     }
 
-    /// The announcements of the current epochs (to resend to a peer that lost them).
+    /// The announcements of the current epochs (for rows whose epoch neither the store nor the row announces).
     public var currentAnnouncements: [EpochAnnouncement] {
         epochs.withLock { $0.values.map(\.announcement) }
     }

@@ -130,10 +130,11 @@ extension NodeEngine {
     private func transmit(
         _ due: inout [OutboxEnvelope], to peer: PartyCode, now: Date, retryNow: Date, send: @Sendable (Transmission) async throws -> PeerAnswer
     ) async throws -> SentRound? {
-        // Each row carries one envelope (with its epoch's announcement if no row stored before it carried it) or one
-        // signed note; the sealer's current announcements go along too, for a peer that lost its epoch state.
+        // Each row carries one envelope or one signed note. The round carries the announcement of every epoch its
+        // envelopes were sealed in (below), for a peer that lost its epoch state as for one that never had it.
         var frames: [Transmission] = []
         var rowDigests: [(batch: [Data], consent: [Data])] = []
+        var rowEpochs: [EpochID?] = []
         for row in due {
             let frame = try Transmission(encoded: Array(row.bytes))
             guard frame.envelopes.count + frame.statements.count == 1 else {
@@ -143,8 +144,9 @@ extension NodeEngine {
             // A detached envelope names its batch's signed root by digest, and a relayed one of version 3 the originator's
             // root and consent root too (rows written before detached envelopes carry theirs). Bytes that do not read as an
             // envelope go as they are, for the peer to refuse, as before.
-            let named = frame.envelopes.first.flatMap { try? Envelope.namedRoots(ofEncoded: $0) }
+            let named = frame.envelopes.first.flatMap { try? Envelope.references(ofEncoded: $0) }
             rowDigests.append((named?.batch.map { Data($0) } ?? [], named?.consent.map { Data($0) } ?? []))
+            rowEpochs.append(named?.epoch)
         }
         // Each root goes once, from the store. A row whose root the store lacks (a damaged or partly restored store)
         // cannot be sent: it waits on its own backoff like a refused row, holding nothing back, and the operators are told.
@@ -176,6 +178,7 @@ extension NodeEngine {
             outboxGuard.withLock { $0.release(ids) }
             frames = kept.map { frames[$0] }
             rowDigests = kept.map { rowDigests[$0] }
+            rowEpochs = kept.map { rowEpochs[$0] }
             guard !due.isEmpty else { return nil }
         }
         // Only the roots the rows still in the round name.
@@ -186,8 +189,7 @@ extension NodeEngine {
         }
         let roots = batchDigests.filter(named.batch.contains).compactMap { stored[$0].map(Array.init) }
         let consentRoots = consentDigests.filter(named.consent.contains).compactMap { stored[$0].map(Array.init) }
-        var announcements = sealer.currentAnnouncements.filter { $0.recipient == peer.rawValue }.map(\.encoded)
-        for frame in frames { announcements += frame.announcements.filter { !announcements.contains($0) } }
+        let announcements = try await announcements(for: rowEpochs, frames: frames)
         let envelopes = frames.flatMap(\.envelopes)
         let statements = frames.flatMap(\.statements)
         let answer: PeerAnswer
@@ -205,6 +207,28 @@ extension NodeEngine {
         }
         return SentRound(peer: peer, due: due, frames: frames, envelopeCount: envelopes.count, answer: answer, now: now, retryNow: retryNow,
                          detachedRoots: detachedRoots)
+    }
+
+    /// The announcement of each epoch `epochs` name, once each, in the order first named: as stored when the rows were
+    /// written; for rows written before this node kept them apart, as the row itself carries it (its batch's first
+    /// row of an epoch) or, failing that, as the sealer still holds it.
+    private func announcements(for epochs: [EpochID?], frames: [Transmission]) async throws -> [[UInt8]] {
+        var named: [EpochID] = []
+        for case let epoch? in epochs where !named.contains(epoch) { named.append(epoch) }
+        guard !named.isEmpty else { return [] }
+        let stored = try await store.epochAnnouncements(named.map { Data($0.bytes) })
+        var carried: [EpochID: [UInt8]] = [:]
+        for bytes in frames.lazy.flatMap(\.announcements) {
+            if let announcement = try? EpochAnnouncement(encoded: bytes), carried[announcement.epochID] == nil {
+                carried[announcement.epochID] = bytes
+            }
+        }
+        if named.contains(where: { stored[Data($0.bytes)] == nil && carried[$0] == nil }) {
+            for announcement in sealer.currentAnnouncements where carried[announcement.epochID] == nil {
+                carried[announcement.epochID] = announcement.encoded
+            }
+        }
+        return named.compactMap { epoch in stored[Data(epoch.bytes)].map(Array.init) ?? carried[epoch] }
     }
 
     /// Sends `transmission` as it is (detached envelopes, version 3 when it carries roots, 4 with consent roots) unless

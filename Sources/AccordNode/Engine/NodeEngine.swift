@@ -107,14 +107,16 @@ public final class NodeEngine: Sendable {
         }
     }
 
-    /// Outbox rows for a sealed batch, and its signed root to store once beside them. A row is a
-    /// one-envelope ``Transmission``: the envelope in its detached form (naming the root by digest),
-    /// plus, in the batch's first row of each epoch whose announcement no stored batch carries yet, that
-    /// announcement, so that a restarted node (whose epoch keys lived in memory) can still deliver what it
-    /// queued before. (The caller reports the step stored with ``EnvelopeSealer/announcementsKept(_:)``.)
-    /// Relayed envelopes whose attachment can be detached go as version 3, and the originator's root and consent root
-    /// they name are kept too (each once).
-    static func outboxFrames(_ sealed: SealedBatch) -> (frames: [(envelope: Envelope, bytes: Data)], roots: [SignedRootRecord]) {
+    /// Outbox rows for a sealed batch, and what to store once beside them: its signed root, and the announcements of
+    /// the epochs it opened (or that no stored batch carried yet; the caller reports the step stored with
+    /// ``EnvelopeSealer/announcementsKept(_:)``). A row is a one-envelope ``Transmission``: the envelope in its
+    /// detached form (naming the root by digest), with no announcement: every delivery round reads those of its
+    /// envelopes' epochs from the store, so that a node restarted at either end (epoch keys live in memory) can still
+    /// open what waits. Relayed envelopes whose attachment can be detached go as version 3, and the originator's root
+    /// and consent root they name are kept too (each once).
+    static func outboxFrames(
+        _ sealed: SealedBatch
+    ) -> (frames: [(envelope: Envelope, bytes: Data)], roots: [SignedRootRecord], announcements: [EpochAnnouncementRecord]) {
         let rootBytes = sealed.root.encoded
         let digest = SignedBatchRoot.digest(ofEncoded: rootBytes)
         var roots = [SignedRootRecord(digest: Data(digest), bytes: Data(rootBytes))]
@@ -127,15 +129,11 @@ public final class NodeEngine: Sendable {
                 roots.append(SignedRootRecord(digest: Data(root.digest), bytes: Data(root.bytes)))
             }
         }
-        var announced = Set<[UInt8]>()
         let frames = sealed.envelopes.map { envelope in
-            let announcements = sealed.announcements
-                .filter { $0.epochID == envelope.header.epochID && announced.insert($0.epochID.bytes).inserted }
-                .map(\.encoded)
-            let frame = Transmission(announcements: announcements, envelopes: [envelope.detachedEncoding(rootDigest: digest)])
-            return (envelope, Data(frame.encoded))
+            (envelope, Data(Transmission(announcements: [], envelopes: [envelope.detachedEncoding(rootDigest: digest)]).encoded))
         }
-        return (frames, roots)
+        let announcements = sealed.announcements.map { EpochAnnouncementRecord(epochID: Data($0.epochID.bytes), bytes: Data($0.encoded)) }
+        return (frames, roots, announcements)
     }
 
     /// When tree heads are signed: after a step, at most once a second of the node's clock, or after 10,000 entries.

@@ -10,6 +10,9 @@ public struct StepWrite: Sendable {
     /// Signed roots that the step's detached envelopes and receipts name, written first; one already
     /// stored (same digest) writes nothing.
     public var signedRoots: [SignedRootRecord] = []
+    /// Epoch announcements of the step's new outbox envelopes, written after the signed roots; one already stored
+    /// (same epoch id) writes nothing.
+    public var epochAnnouncements: [EpochAnnouncementRecord] = []
     /// Received envelopes, each with the holding it produced. A duplicate id writes nothing (not
     /// even its holding) and is reported in ``StepOutcome/inboxDuplicates``.
     public var inbox: [InboxWrite]
@@ -51,8 +54,10 @@ public struct StepWrite: Sendable {
         deliveries: [OutboxDelivery] = [], failures: [OutboxFailure] = [], users: [UserRecord] = [],
         removedUsers: [String] = [], consents: [Consent] = [], notes: [NoteRecord] = [],
         keyBundles: [KeyBundleRecord] = [], treeHeads: [TreeHeadRecord] = [], peerTreeHeads: [PeerTreeHeadRecord] = [],
-        objects: [StoredObject] = [], signedRoots: [SignedRootRecord] = [], withdrawals: [OutboxWithdrawal] = []
+        objects: [StoredObject] = [], signedRoots: [SignedRootRecord] = [], withdrawals: [OutboxWithdrawal] = [],
+        epochAnnouncements: [EpochAnnouncementRecord] = []
     ) {
+        self.epochAnnouncements = epochAnnouncements
         self.withdrawals = withdrawals
         self.signedRoots = signedRoots
         self.objects = objects
@@ -80,6 +85,9 @@ public struct StepWrite: Sendable {
         }
         for root in signedRoots where root.digest.count != 32 || root.bytes.isEmpty {
             throw StoreError(.invalid, "a signed root's digest must be 32 bytes and its bytes not empty, got \(root.digest.count) and \(root.bytes.count)")
+        }
+        for announcement in epochAnnouncements where announcement.epochID.count != 16 || announcement.bytes.isEmpty {
+            throw StoreError(.invalid, "an epoch announcement's id must be 16 bytes and its bytes not empty, got \(announcement.epochID.count) and \(announcement.bytes.count)")
         }
         for write in inbox {
             try check(write.envelope.id, "inbox envelope")
