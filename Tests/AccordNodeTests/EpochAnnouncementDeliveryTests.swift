@@ -71,7 +71,7 @@ struct EpochAnnouncementDeliveryTests {
         let receiver = federation.nodes["JP"]!
         let report = try await federation.restarted("KR").deliver(to: jp) { await receiver.receive($0) }
         #expect(report.deliveredIDs == ids, "\(report)")
-        // A row of an epoch no row and no store announces: the sealer that opened it still knows it.
+        // A row of an epoch neither its row nor the store announces: the sealer that opened it still knows it.
         let more = try await federation.releaseToJP(["r3"])
         try await store.writer.write { db in try db.execute(sql: "DELETE FROM epoch_announcements") }
         let fresh = try federation.restarted("JP")

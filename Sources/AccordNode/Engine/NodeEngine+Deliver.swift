@@ -209,26 +209,29 @@ extension NodeEngine {
                          detachedRoots: detachedRoots)
     }
 
-    /// The announcement of each epoch `epochs` name, once each, in the order first named: as stored when the rows were
-    /// written; for rows written before this node kept them apart, as the row itself carries it (its batch's first
-    /// row of an epoch) or, failing that, as the sealer still holds it.
+    /// The announcement of each epoch `epochs` name, once each, in the order first named: from the sealer while the
+    /// epoch is current (no read); for rows written before this node kept announcements apart, as the row itself carries
+    /// it (its batch's first row of an epoch); else as stored when the rows were written (one read for them all).
     private func announcements(for epochs: [EpochID?], frames: [Transmission]) async throws -> [[UInt8]] {
         var named: [EpochID] = []
         for case let epoch? in epochs where !named.contains(epoch) { named.append(epoch) }
         guard !named.isEmpty else { return [] }
-        let stored = try await store.epochAnnouncements(named.map { Data($0.bytes) })
-        var carried: [EpochID: [UInt8]] = [:]
+        var known: [EpochID: [UInt8]] = [:]
+        for announcement in sealer.currentAnnouncements where named.contains(announcement.epochID) {
+            known[announcement.epochID] = announcement.encoded
+        }
         for bytes in frames.lazy.flatMap(\.announcements) {
-            if let announcement = try? EpochAnnouncement(encoded: bytes), carried[announcement.epochID] == nil {
-                carried[announcement.epochID] = bytes
+            if let announcement = try? EpochAnnouncement(encoded: bytes), known[announcement.epochID] == nil {
+                known[announcement.epochID] = bytes
             }
         }
-        if named.contains(where: { stored[Data($0.bytes)] == nil && carried[$0] == nil }) {
-            for announcement in sealer.currentAnnouncements where carried[announcement.epochID] == nil {
-                carried[announcement.epochID] = announcement.encoded
+        let missing = named.filter { known[$0] == nil }
+        if !missing.isEmpty {
+            for (id, bytes) in try await store.epochAnnouncements(missing.map { Data($0.bytes) }) {
+                known[EpochID(unchecked: Array(id))] = Array(bytes)
             }
         }
-        return named.compactMap { epoch in stored[Data(epoch.bytes)].map(Array.init) ?? carried[epoch] }
+        return named.compactMap { known[$0] }
     }
 
     /// Sends `transmission` as it is (detached envelopes, version 3 when it carries roots, 4 with consent roots) unless
