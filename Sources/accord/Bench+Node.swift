@@ -34,9 +34,17 @@ struct BenchNode: AsyncParsableCommand {
         if let loadCallSize, !(1...10_000).contains(loadCallSize) { throw ValidationError("--load-call-size must be 1 to 10000 envelopes") }
     }
 
+    /// The nodes' clock: set to a date at the start of each phase, then advancing in real time from it, as a node's does
+    /// (tree heads once a second, hourly epochs, time-ordered envelope ids).
     final class Clock: Sendable {
-        let now = Mutex(Instant.parse("2017-06-01T00:00:00Z")!)
-        func read() -> Date { now.withLock { $0 } }
+        private let origin = Mutex((date: Instant.parse("2017-06-01T00:00:00Z")!, at: ContinuousClock.now))
+        func read() -> Date {
+            origin.withLock { origin in
+                let elapsed = ContinuousClock.now - origin.at
+                return origin.date.addingTimeInterval(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
+        }
+        func set(_ text: String) { origin.withLock { $0 = (Instant.parse(text)!, ContinuousClock.now) } }
     }
 
     struct Node: Sendable {
@@ -108,20 +116,20 @@ struct BenchNode: AsyncParsableCommand {
             }
             print("Three nodes in one process, \(postgres == nil ? "SQLite files with durable commits" : "PostgreSQL databases (one per node)"), mutual TLS on loopback, 1 KiB payloads")
             // Direct (2017): KR → JP.
-            clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
+            clock.set("2017-06-01T00:00:00Z")
             let direct = try await throughput(count: count, hops: [("KR", "JP")], nodes: nodes, clients: clients) { index in
                 _ = try await kr.release(submissions(batch, "d\(index)"), by: analyst)
             }
             print("  direct KR→JP:        \(Int(direct)) envelopes/s delivered (\(count) envelopes, batches of \(batch))")
             // Relayed (2015): KR → US → JP.
-            clock.now.withLock { $0 = Instant.parse("2015-06-01T00:00:00Z")! }
+            clock.set("2015-06-01T00:00:00Z")
             let relayed = try await throughput(count: count, hops: [("KR", "US"), ("US", "JP")], nodes: nodes, clients: clients) { index in
                 _ = try await kr.release(submissions(batch, "r\(index)"), by: analyst)
             }
             print("  relayed KR→US→JP:    \(Int(relayed)) envelopes/s delivered to JP")
             // Latency under load: release calls on a schedule at half the direct rate measured above (a call every 10 ms
             // unless --load-call-size says otherwise), each in its own task: a slow call does not delay the next.
-            clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
+            clock.set("2017-06-02T00:00:00Z")
             let rate = loadRate ?? direct / 2
             let callSize = loadCallSize ?? max(1, Int((rate / 100).rounded()))
             let totalsBefore = kr.releaseTotals
@@ -140,7 +148,7 @@ struct BenchNode: AsyncParsableCommand {
             let totals = kr.releaseTotals
             print("    \(totals.calls - totalsBefore.calls) release calls sealed and written in \(totals.batches - totalsBefore.batches) batches")
             // Latency, one envelope at a time, direct.
-            clock.now.withLock { $0 = Instant.parse("2017-06-01T00:00:00Z")! }
+            clock.set("2017-06-03T00:00:00Z")
             var latencies: [Double] = []
             for index in 0..<samples {
                 let start = ContinuousClock.now

@@ -89,6 +89,9 @@ struct NodeEngineTests {
             [ReleaseSubmission(objectID: "report-1", label: "KR//II//REL TO JP//TOPIC nk-missile", object: report)],
             by: federation.user("KR", clearance: "II", topics: ["nk-missile"]))
         #expect(outcomes[0].map(\.decision.kind) == ["direct"])
+        // Its id is time-ordered: the node's clock in milliseconds, then random bytes (docs/envelope.md, "Header").
+        let id = try #require(outcomes[0].first?.envelopeID)
+        #expect(id.hasPrefix(String(UInt64(federation.clock.read().timeIntervalSince1970 * 1_000), radix: 16).leftPadded(to: 12)), "\(id)")
         let delivery = try await federation.deliver("KR", "JP")
         #expect(delivery.delivered == 1 && delivery.refused.isEmpty)
         let held = try await federation.stores["JP"]!.holdings(holder: PartyCode("JP")!)
@@ -388,4 +391,9 @@ struct NodeHoldingTests {
         #expect(try await federation.stores["US"]!.auditSize() == 1)  // the security events
         #expect(try await federation.stores["KR"]!.auditSize() == 1)
     }
+}
+
+extension String {
+    /// The text with zeros in front up to `width` characters.
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -231,7 +231,7 @@ extension NodeEngine {
             let draft = EnvelopeDraft(relaying: attachment, to: recipient.rawValue, agreementID: leg,
                                       recipientLabel: Self.recipientLabel(recipient, level), purpose: opened.header.purpose,
                                       // The originator's exact payload: the final recipient checks it against the signed header.
-                                      payload: opened.payload)
+                                      payload: opened.payload, id: .timeOrdered(at: now))
             drafts.append((draft, recipient, leg))
         }
         return drafts.map { (draft: $0.0, recipient: $0.1, agreement: $0.2) }

@@ -107,7 +107,7 @@ extension NodeEngine {
                     let payload = ObjectPayload(objectID: submission.objectID, object: submission.object)
                     let draft = EnvelopeDraft(recipient: recipient.rawValue, agreementID: agreement, originatorLabel: label.text,
                                               recipientLabel: Self.recipientLabel(recipient, level), purpose: submission.purpose,
-                                              payload: payload.encoded)
+                                              payload: payload.encoded, id: .timeOrdered(at: now))
                     envelopeID = draft.id.description
                     prepared.drafts.append((draft, recipient, agreement))
                     prepared.decided.append(.releaseDecided(
@@ -122,7 +122,8 @@ extension NodeEngine {
                         throw NodeError(.refused, "no \(hub) level for \(label.level.code) under \(firstLeg)")
                     }
                     let draft = EnvelopeDraft(recipient: hub.rawValue, agreementID: firstLeg, originatorLabel: label.text,
-                                              recipientLabel: Self.recipientLabel(hub, hubLevel), purpose: submission.purpose, payload: [])
+                                              recipientLabel: Self.recipientLabel(hub, hubLevel), purpose: submission.purpose, payload: [],
+                                              id: .timeOrdered(at: now))
                     // The consent for this envelope's onward release is signed with the batch's other consents.
                     let consent = AccordCrypto.Consent.Request(intermediary: hub.rawValue, finalRecipient: recipient.rawValue, scope: .envelope(draft.id))
                     prepared.consents.append((prepared.drafts.count, consent, ObjectPayload(objectID: submission.objectID, object: submission.object)))
