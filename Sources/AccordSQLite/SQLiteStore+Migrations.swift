@@ -196,7 +196,7 @@ extension SQLiteStore {
         }
         migrator.registerMigration("v7-epoch-announcements") { db in
             // Each epoch announcement this node sent, once (≈ 4.5 KB, mostly its hybrid signature and X-Wing
-            // encapsulation): every delivery round carries those of its envelopes' epochs, read from here.
+            // encapsulation): a delivery round reads from here those of its envelopes' epochs the sealer no longer holds.
             try db.execute(sql: """
                 CREATE TABLE epoch_announcements (
                     epoch_id BLOB PRIMARY KEY,
@@ -206,6 +206,9 @@ extension SQLiteStore {
         }
         return migrator
     }()
+
+    /// The identifiers of every migration this build registers.
+    static let knownMigrations: Set<String> = Set(migrator.migrations)
 
     /// The identifiers of the migrations applied to this store, in order.
     public func appliedMigrations() async throws -> [String] {

@@ -67,7 +67,20 @@ public final class SQLiteStore: NodeStore {
         }
     }
 
+    /// - Throws: ``StoreError/Code/migration`` if the store holds a migration this build does not know (a newer build
+    ///   migrated it: an older one must not write to it), as PostgreSQL's `migrate()` does.
     public func migrate() async throws {
+        let unknown: [String]
+        do {
+            unknown = try await writer.read { db in
+                try Self.migrator.hasBeenSuperseded(db) ? Array(try Self.migrator.appliedIdentifiers(db).subtracting(Self.knownMigrations)).sorted() : []
+            }
+        } catch {
+            throw Self.storeError(error, "reading the applied migrations", code: .migration)
+        }
+        guard unknown.isEmpty else {
+            throw StoreError(.migration, "the store has migration \(unknown.joined(separator: ", ")), newer than this build knows: run the build that wrote it")
+        }
         do {
             try Self.migrator.migrate(writer)
         } catch {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import AccordCrypto
 
-@Suite("Envelope ids: time-ordered, unique, opaque to readers")
+@Suite("Envelope ids: time-ordered and unique")
 struct EnvelopeIDTests {
     @Test("the first 6 bytes are the milliseconds since 1970, big-endian; the other 10 differ from id to id")
     func layout() {

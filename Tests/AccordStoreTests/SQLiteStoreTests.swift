@@ -115,6 +115,21 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a store a newer build migrated is refused with a migration error, and nothing is written to it")
+    func newerStore() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.migrate()
+        try await store.writer.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        do {
+            try await store.migrate()
+            Issue.record("a store with an unknown migration was accepted")
+        } catch let error as StoreError {
+            #expect(error.code == .migration && error.message.contains("v99-from-the-future"), "\(error)")
+        }
+        #expect(try await store.writer.read { db in try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") }
+                == Set(Self.migrations + ["v99-from-the-future"]))
+    }
+
     @Test("a file store's log is checkpointed beside the commits: SQLite's own threshold is only a safety net")
     func backgroundCheckpoints() async throws {
         try await withTemporaryDirectory { directory in

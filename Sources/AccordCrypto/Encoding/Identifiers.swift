@@ -46,7 +46,7 @@ public struct EnvelopeID: AccordIdentifier {
     /// A fresh identifier that sorts by time: the first 6 bytes are `date` in milliseconds since 1970 (big-endian),
     /// the other 10 random. Ids made one after another land side by side in the stores' indexes (the inbox, outbox
     /// and holdings are keyed by envelope id), so a step's inserts touch a few pages instead of one per envelope.
-    /// It tells nothing the header does not: `createdAt` is in the clear beside it.
+    /// The prefix is in the clear, as the header's `createdAt` is (`docs/envelope.md`, "Header", says what it adds).
     public static func timeOrdered(at date: Date) -> EnvelopeID {
         let milliseconds = UInt64(max(0, min(Double(1 << 48 - 1), (date.timeIntervalSince1970 * 1_000).rounded(.down))))
         var bytes = (0..<6).reversed().map { UInt8(truncatingIfNeeded: milliseconds >> (8 * UInt64($0))) }

@@ -189,7 +189,7 @@ extension NodeEngine {
         }
         let roots = batchDigests.filter(named.batch.contains).compactMap { stored[$0].map(Array.init) }
         let consentRoots = consentDigests.filter(named.consent.contains).compactMap { stored[$0].map(Array.init) }
-        let announcements = try await announcements(for: rowEpochs, frames: frames)
+        let announcements = try await announcements(for: rowEpochs, frames: frames, to: peer)
         let envelopes = frames.flatMap(\.envelopes)
         let statements = frames.flatMap(\.statements)
         let answer: PeerAnswer
@@ -211,8 +211,10 @@ extension NodeEngine {
 
     /// The announcement of each epoch `epochs` name, once each, in the order first named: from the sealer while the
     /// epoch is current (no read); for rows written before this node kept announcements apart, as the row itself carries
-    /// it (its batch's first row of an epoch); else as stored when the rows were written (one read for them all).
-    private func announcements(for epochs: [EpochID?], frames: [Transmission]) async throws -> [[UInt8]] {
+    /// it (its batch's first row of an epoch); else as stored when the rows were written (one read for them all). An epoch
+    /// none of these announces (rows an older build queued, whose announcing row was delivered or withdrawn before this
+    /// node restarted) is logged: the peer opens those envelopes only if it still holds the epoch's keys.
+    private func announcements(for epochs: [EpochID?], frames: [Transmission], to peer: PartyCode) async throws -> [[UInt8]] {
         var named: [EpochID] = []
         for case let epoch? in epochs where !named.contains(epoch) { named.append(epoch) }
         guard !named.isEmpty else { return [] }
@@ -230,6 +232,11 @@ extension NodeEngine {
             for (id, bytes) in try await store.epochAnnouncements(missing.map { Data($0.bytes) }) {
                 known[EpochID(unchecked: Array(id))] = Array(bytes)
             }
+        }
+        let unannounced = named.filter { known[$0] == nil }
+        if !unannounced.isEmpty {
+            logger.warning("no announcement is held for the epochs of some outbox rows: the peer opens them only if it still holds those epochs' keys", metadata: [
+                "accord.peer": "\(peer)", "accord.epochs": "\(unannounced.map(\.description))"])
         }
         return named.compactMap { known[$0] }
     }

@@ -110,9 +110,9 @@ public final class NodeEngine: Sendable {
     /// Outbox rows for a sealed batch, and what to store once beside them: its signed root, and the announcements of
     /// the epochs it opened (or that no stored batch carried yet; the caller reports the step stored with
     /// ``EnvelopeSealer/announcementsKept(_:)``). A row is a one-envelope ``Transmission``: the envelope in its
-    /// detached form (naming the root by digest), with no announcement: every delivery round reads those of its
-    /// envelopes' epochs from the store, so that a node restarted at either end (epoch keys live in memory) can still
-    /// open what waits. Relayed envelopes whose attachment can be detached go as version 3, and the originator's root
+    /// detached form (naming the root by digest), with no announcement: every delivery round sends those of its
+    /// envelopes' epochs, from the sealer while current and from the store after, so that a node restarted at either
+    /// end (epoch keys live in memory) can still open what waits. Relayed envelopes whose attachment can be detached go as version 3, and the originator's root
     /// and consent root they name are kept too (each once).
     static func outboxFrames(
         _ sealed: SealedBatch

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A signed epoch announcement this node sent a peer, kept once by its epoch id: every delivery round carries the
-/// announcements of the epochs its envelopes were sealed in, read from here, so that a node restarted at either end
-/// (epoch keys live in memory) can still open what waits (`docs/node.md`, "Outbox row").
+/// announcements of the epochs its envelopes were sealed in, read from here for an epoch the sealer no longer holds
+/// in memory, so that a node restarted at either end can still let the peer open what waits (`docs/node.md`, "Outbox row").
 public struct EpochAnnouncementRecord: Sendable, Equatable, Hashable {
     /// The epoch id: 16 bytes.
     public let epochID: Data
