@@ -18,22 +18,8 @@ struct PostgresStepWriter {
         // Every step takes this lock first: one lock order, no deadlocks, sequential audit indexes.
         let size = try await one(
             connection.query("SELECT size FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger), Int64.self, "the audit head")
-        if !step.signedRoots.isEmpty {
-            try await connection.query("""
-                INSERT INTO signed_roots (digest, bytes)
-                SELECT * FROM unnest(\(step.signedRoots.map { ByteBuffer(bytes: $0.digest) })::bytea[],
-                                     \(step.signedRoots.map { ByteBuffer(bytes: $0.bytes) })::bytea[])
-                ON CONFLICT (digest) DO NOTHING
-                """, logger: logger)
-        }
-        if !step.epochAnnouncements.isEmpty {
-            try await connection.query("""
-                INSERT INTO epoch_announcements (epoch_id, bytes)
-                SELECT * FROM unnest(\(step.epochAnnouncements.map { ByteBuffer(bytes: $0.epochID) })::bytea[],
-                                     \(step.epochAnnouncements.map { ByteBuffer(bytes: $0.bytes) })::bytea[])
-                ON CONFLICT (epoch_id) DO NOTHING
-                """, logger: logger)
-        }
+        try await keepOnce(table: "signed_roots", key: "digest", step.signedRoots.map { ($0.digest, $0.bytes) })
+        try await keepOnce(table: "epoch_announcements", key: "epoch_id", step.epochAnnouncements.map { ($0.epochID, $0.bytes) })
         let inboxDuplicates = try await writeInbox(step.inbox)
         for holding in step.holdings { try await putHolding(holding) }
         try await writeOutbox(step.outbox)
@@ -125,6 +111,16 @@ struct PostgresStepWriter {
         return StepOutcome(
             inboxDuplicates: inboxDuplicates, alreadyDelivered: alreadyDelivered, noteDuplicates: noteDuplicates,
             auditIndexes: indexes, result: result)
+    }
+
+    /// Inserts (key, bytes) rows into `table` (bytea primary key `key`) in one statement; a key already stored writes nothing.
+    private func keepOnce(table: String, key: String, _ rows: [(key: Data, bytes: Data)]) async throws {
+        guard !rows.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO \(unescaped: table) (\(unescaped: key), bytes)
+            SELECT * FROM unnest(\(rows.map { ByteBuffer(bytes: $0.key) })::bytea[], \(rows.map { ByteBuffer(bytes: $0.bytes) })::bytea[])
+            ON CONFLICT (\(unescaped: key)) DO NOTHING
+            """, logger: logger)
     }
 
     private func writeInbox(_ writes: [InboxWrite]) async throws -> Set<String> {
