@@ -42,6 +42,19 @@ extension PostgresStore {
         }
     }
 
+    public func outboxEnvelopes(
+        sender: PartyCode, recipient: PartyCode, created: ClosedRange<Date>, offset: Int, limit: Int
+    ) async throws -> [OutboxEnvelope] {
+        guard limit > 0 else { return [] }
+        let (from, through) = (StoredValue.microseconds(created.lowerBound), StoredValue.microseconds(created.upperBound))
+        return try await rows("reading the outbox", """
+            SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
+                   state, delivered_us, receipt, last_error, refused, withdrawn_us, withdrawn_by, withdrawal_reason
+            FROM outbox WHERE sender = \(sender.rawValue) AND recipient = \(recipient.rawValue) AND created_us BETWEEN \(from) AND \(through)
+            ORDER BY seq LIMIT \(limit) OFFSET \(max(0, offset))
+            """, Self.outboxEnvelope)
+    }
+
     public func outboxEnvelope(id: String) async throws -> OutboxEnvelope? {
         try await rows("reading the outbox", """
             SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,

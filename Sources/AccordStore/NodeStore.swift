@@ -37,6 +37,9 @@ public protocol NodeStore: Sendable {
     /// Every (sender, recipient) pair with pending envelopes, with their count and the earliest
     /// next attempt; for outbox workers after a restart.
     func pendingRoutes() async throws -> [OutboxRoute]
+    /// Outbox envelopes from `sender` to `recipient` in any state created within `created`, in the order they were
+    /// committed, skipping the first `offset`, at most `limit`: for reading back what older rows carry.
+    func outboxEnvelopes(sender: PartyCode, recipient: PartyCode, created: ClosedRange<Date>, offset: Int, limit: Int) async throws -> [OutboxEnvelope]
     /// One outbox envelope, pending or delivered.
     func outboxEnvelope(id: String) async throws -> OutboxEnvelope?
 

@@ -79,6 +79,30 @@ struct EpochAnnouncementDeliveryTests {
         #expect(try await federation.nodes["KR"]!.deliver(to: jp) { await fresh.receive($0) }.deliveredIDs == more)
     }
 
+    @Test("rows an older build queued, whose announcing row went before both nodes restarted: the announcement is found in that row, kept, and sent")
+    func recoveredFromAnOlderRow() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let store = federation.stores["KR"]!
+        let first = try await federation.releaseToJP(["r1"])
+        let later = try await federation.releaseToJP(["r2", "r3"])
+        // As a v6 store held them: the announcement inside r1's row only.
+        try await store.writer.write { db in
+            let announcement = try #require(try Data.fetchOne(db, sql: "SELECT bytes FROM epoch_announcements"))
+            let seq = try #require(try Int64.fetchOne(db, sql: "SELECT seq FROM outbox WHERE envelope_id = ?", arguments: [first[0]]))
+            let row = try Transmission(encoded: Array(try #require(try Data.fetchOne(db, sql: "SELECT bytes FROM outbox_bytes WHERE seq = ?", arguments: [seq]))))
+            try db.execute(sql: "UPDATE outbox_bytes SET bytes = ? WHERE seq = ?",
+                           arguments: [Data(Transmission(announcements: [Array(announcement)], envelopes: row.envelopes).encoded), seq])
+            try db.execute(sql: "DELETE FROM epoch_announcements")
+        }
+        #expect(try await federation.nodes["KR"]!.deliver(to: jp, limit: 1) { await federation.nodes["JP"]!.receive($0) }.deliveredIDs == first)
+        let kr = try federation.restarted("KR"), receiver = try federation.restarted("JP")
+        let report = try await kr.deliver(to: jp) { await receiver.receive($0) }
+        #expect(report.deliveredIDs == later && report.refused.isEmpty, "\(report)")
+        let row = try #require(try await store.outboxEnvelope(id: later[0]))
+        let epoch = try Envelope.references(ofEncoded: try Transmission(encoded: Array(row.bytes)).envelopes[0]).epoch
+        #expect(try await store.epochAnnouncements([Data(epoch.bytes)]).count == 1)
+    }
+
     @Test("a round whose rows span two epochs carries both announcements, once each, in the order the rows use them")
     func twoEpochsInOneRound() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")

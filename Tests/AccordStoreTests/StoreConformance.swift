@@ -26,6 +26,7 @@ struct StoreConformance {
         case objectLabelsAndWindows
         case signedRootsAreKeptOnce
         case epochAnnouncementsAreKeptOnce
+        case outboxReadBackByCreation
 
         var testDescription: String { rawValue }
     }
@@ -62,6 +63,7 @@ struct StoreConformance {
         case .objectLabelsAndWindows: try await objectLabelsAndWindows()
         case .signedRootsAreKeptOnce: try await signedRootsAreKeptOnce()
         case .epochAnnouncementsAreKeptOnce: try await epochAnnouncementsAreKeptOnce()
+        case .outboxReadBackByCreation: try await outboxReadBackByCreation()
         }
     }
 
@@ -576,6 +578,25 @@ struct StoreConformance {
         await expectStoreError(.invalid) {
             try await store.commit(StepWrite(signedRoots: [SignedRootRecord(digest: Data([1, 2]), bytes: bytes("short"))]))
         }
+    }
+
+    func outboxReadBackByCreation() async throws {
+        try await store.commit(StepWrite(outbox: [outbox("a", seconds: 10), outbox("b", seconds: 20), outbox("u", to: US, seconds: 20)]))
+        try await store.commit(StepWrite(outbox: [outbox("c", seconds: 20), outbox("d", seconds: 30), outbox("e", seconds: 40)]))
+        try await store.commit(StepWrite(deliveries: [OutboxDelivery(envelopeID: "b", deliveredAt: instant(50), receipt: bytes("receipt b"))]))
+        try await store.commit(StepWrite(withdrawals: [OutboxWithdrawal(envelopeID: "c", at: instant(50), by: "operator", reason: "r")]))
+        func read(_ from: Int, _ through: Int, offset: Int = 0, limit: Int = 10) async throws -> [String] {
+            try await store.outboxEnvelopes(sender: KR, recipient: JP, created: instant(from)...instant(through), offset: offset, limit: limit).map(\.id)
+        }
+        // Every state, bounds included, in commit order, one route only.
+        #expect(try await read(20, 30) == ["b", "c", "d"])
+        #expect(try await read(0, 100) == ["a", "b", "c", "d", "e"])
+        #expect(try await read(0, 100, offset: 1, limit: 2) == ["b", "c"])
+        #expect(try await read(0, 100, offset: 5).isEmpty)
+        #expect(try await read(0, 100, limit: 0).isEmpty)
+        #expect(try await read(41, 100).isEmpty)
+        let delivered = try #require(try await store.outboxEnvelopes(sender: KR, recipient: JP, created: instant(20)...instant(20), offset: 0, limit: 1).first)
+        #expect(delivered.bytes == bytes("sealed b") && delivered.state == .delivered(at: instant(50), receipt: bytes("receipt b")))
     }
 
     func epochAnnouncementsAreKeptOnce() async throws {

@@ -189,7 +189,7 @@ extension NodeEngine {
         }
         let roots = batchDigests.filter(named.batch.contains).compactMap { stored[$0].map(Array.init) }
         let consentRoots = consentDigests.filter(named.consent.contains).compactMap { stored[$0].map(Array.init) }
-        let announcements = try await announcements(for: rowEpochs, frames: frames, to: peer)
+        let announcements = try await announcements(for: rowEpochs, created: due.map(\.created), frames: frames, to: peer)
         let envelopes = frames.flatMap(\.envelopes)
         let statements = frames.flatMap(\.statements)
         let answer: PeerAnswer
@@ -211,10 +211,12 @@ extension NodeEngine {
 
     /// The announcement of each epoch `epochs` name, once each, in the order first named: from the sealer while the
     /// epoch is current (no read); for rows written before this node kept announcements apart, as the row itself carries
-    /// it (its batch's first row of an epoch); else as stored when the rows were written (one read for them all). An epoch
-    /// none of these announces (rows an older build queued, whose announcing row was delivered or withdrawn before this
-    /// node restarted) is logged: the peer opens those envelopes only if it still holds the epoch's keys.
-    private func announcements(for epochs: [EpochID?], frames: [Transmission], to peer: PartyCode) async throws -> [[UInt8]] {
+    /// it (its batch's first row of an epoch); else as stored when the rows were written (one read for them all); else,
+    /// once per process, searched for in the older rows to `peer` (``recoverAnnouncements(of:created:to:)``). An epoch
+    /// none of these announces is logged: the peer opens those envelopes only if it still holds the epoch's keys.
+    private func announcements(
+        for epochs: [EpochID?], created: [Date], frames: [Transmission], to peer: PartyCode
+    ) async throws -> [[UInt8]] {
         var named: [EpochID] = []
         for case let epoch? in epochs where !named.contains(epoch) { named.append(epoch) }
         guard !named.isEmpty else { return [] }
@@ -233,12 +235,49 @@ extension NodeEngine {
                 known[EpochID(unchecked: Array(id))] = Array(bytes)
             }
         }
+        let searched = unannouncedEpochs.withLock { $0 }
+        let unstored = named.filter { known[$0] == nil && !searched.contains($0) }
+        if !unstored.isEmpty {
+            let since = zip(epochs, created).filter { epoch, _ in epoch.map(unstored.contains) ?? false }.map(\.1).min() ?? clock()
+            known.merge(try await recoverAnnouncements(of: Set(unstored), created: since, to: peer)) { first, _ in first }
+        }
         let unannounced = named.filter { known[$0] == nil }
         if !unannounced.isEmpty {
             logger.warning("no announcement is held for the epochs of some outbox rows: the peer opens them only if it still holds those epochs' keys", metadata: [
                 "accord.peer": "\(peer)", "accord.epochs": "\(unannounced.map(\.description))"])
         }
         return named.compactMap { known[$0] }
+    }
+
+    /// Finds the announcements of `epochs` in the rows to `peer` an older build queued (it kept each epoch's announcement
+    /// inside its batch's first row only), and stores what it finds, so that it is found in the store from then on. The
+    /// announcing row was queued at most an epoch's lifetime before `created` (the oldest waiting row of those epochs): the
+    /// rows of that window are read 500 at a time. Epochs not found are remembered, and not searched for again, until
+    /// the node restarts.
+    private func recoverAnnouncements(of epochs: Set<EpochID>, created: Date, to peer: PartyCode) async throws -> [EpochID: [UInt8]] {
+        let margin: TimeInterval = 600
+        let window = created.addingTimeInterval(-(sealer.policy.lifetime + margin))...created.addingTimeInterval(margin)
+        var found: [EpochID: [UInt8]] = [:]
+        var offset = 0
+        while found.count < epochs.count {
+            let rows = try await store.outboxEnvelopes(sender: party, recipient: peer, created: window, offset: offset, limit: 500)
+            for row in rows {
+                guard let frame = try? Transmission(encoded: Array(row.bytes)) else { continue }
+                for bytes in frame.announcements {
+                    guard let announcement = try? EpochAnnouncement(encoded: bytes), epochs.contains(announcement.epochID) else { continue }
+                    found[announcement.epochID] = found[announcement.epochID] ?? bytes
+                }
+            }
+            guard rows.count == 500 else { break }
+            offset += rows.count
+        }
+        unannouncedEpochs.withLock { $0.formUnion(epochs.filter { found[$0] == nil }) }
+        if !found.isEmpty {
+            try await commit(StepWrite(epochAnnouncements: found.map { EpochAnnouncementRecord(epochID: Data($0.key.bytes), bytes: Data($0.value)) }), events: [])
+            logger.notice("epoch announcements found in older outbox rows, and kept in the store", metadata: [
+                "accord.peer": "\(peer)", "accord.epochs": "\(found.keys.map(\.description))"])
+        }
+        return found
     }
 
     /// Sends `transmission` as it is (detached envelopes, version 3 when it carries roots, 4 with consent roots) unless

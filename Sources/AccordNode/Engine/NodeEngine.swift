@@ -42,6 +42,8 @@ public final class NodeEngine: Sendable {
     /// Peers that answered a transmission of version 3 as a node not yet upgraded does: they get self-contained envelopes.
     /// The newest transmission version each peer not yet upgraded said it reads (in memory: asked again after a restart).
     let peerTransmissionVersions = Mutex<[PartyCode: Int]>([:])
+    /// Epochs whose announcement older outbox rows were searched for without finding it (searched once per process).
+    let unannouncedEpochs = Mutex<Set<EpochID>>([])
     /// The node's audit log over its store, signing tree heads with the hybrid key.
     let auditLog: AuditLog
     /// Tree heads are signed and kept one at a time: two transmissions received together could otherwise each
