@@ -43,15 +43,17 @@ extension PostgresStore {
     }
 
     public func outboxEnvelopes(
-        sender: PartyCode, recipient: PartyCode, created: ClosedRange<Date>, offset: Int, limit: Int
+        sender: PartyCode, recipient: PartyCode, created: ClosedRange<Date>, after: String?, limit: Int
     ) async throws -> [OutboxEnvelope] {
         guard limit > 0 else { return [] }
         let (from, through) = (StoredValue.microseconds(created.lowerBound), StoredValue.microseconds(created.upperBound))
+        // After a page, the next starts from the last row's seq (found by the envelope id's index): no rescan from the start.
         return try await rows("reading the outbox", """
             SELECT envelope_id, sender, recipient, agreement_id, created_us, bytes, attempts, next_attempt_us,
                    state, delivered_us, receipt, last_error, refused, withdrawn_us, withdrawn_by, withdrawal_reason
             FROM outbox WHERE sender = \(sender.rawValue) AND recipient = \(recipient.rawValue) AND created_us BETWEEN \(from) AND \(through)
-            ORDER BY seq LIMIT \(limit) OFFSET \(max(0, offset))
+                AND seq > COALESCE((SELECT seq FROM outbox WHERE envelope_id = \(after)), 0)
+            ORDER BY seq LIMIT \(limit)
             """, Self.outboxEnvelope)
     }
 

@@ -36,17 +36,19 @@ extension SQLiteStore {
     }
 
     public func outboxEnvelopes(
-        sender: PartyCode, recipient: PartyCode, created: ClosedRange<Date>, offset: Int, limit: Int
+        sender: PartyCode, recipient: PartyCode, created: ClosedRange<Date>, after: String?, limit: Int
     ) async throws -> [OutboxEnvelope] {
         guard limit > 0 else { return [] }
         let (from, through) = (StoredValue.microseconds(created.lowerBound), StoredValue.microseconds(created.upperBound))
+        // After a page, the next starts from the last row's seq (found by the envelope id's index): no rescan from the start.
+        let start: SQL = after.map { "AND o.seq > COALESCE((SELECT seq FROM outbox WHERE envelope_id = \($0)), 0)" } ?? ""
         return try await read("reading the outbox") { db in
             try Row.fetchAll(db, SQLRequest<Row>(literal: """
                 SELECT o.envelope_id, o.sender, o.recipient, o.agreement_id, o.created_us, b.bytes, o.attempts, o.next_attempt_us,
                        \(Self.outboxStateColumns)
                 FROM outbox o LEFT JOIN outbox_bytes b ON b.seq = o.seq
-                WHERE o.sender = \(sender.rawValue) AND o.recipient = \(recipient.rawValue) AND o.created_us BETWEEN \(from) AND \(through)
-                ORDER BY o.seq LIMIT \(limit) OFFSET \(max(0, offset))
+                WHERE o.sender = \(sender.rawValue) AND o.recipient = \(recipient.rawValue) AND o.created_us BETWEEN \(from) AND \(through) \(start)
+                ORDER BY o.seq LIMIT \(limit)
                 """)).map(Self.outboxEnvelope)
         }
     }

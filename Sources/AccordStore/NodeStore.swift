@@ -37,9 +37,10 @@ public protocol NodeStore: Sendable {
     /// Every (sender, recipient) pair with pending envelopes, with their count and the earliest
     /// next attempt; for outbox workers after a restart.
     func pendingRoutes() async throws -> [OutboxRoute]
-    /// Outbox envelopes from `sender` to `recipient` in any state created within `created`, in the order they were
-    /// committed, skipping the first `offset`, at most `limit`: for reading back what older rows carry.
-    func outboxEnvelopes(sender: PartyCode, recipient: PartyCode, created: ClosedRange<Date>, offset: Int, limit: Int) async throws -> [OutboxEnvelope]
+    /// Outbox envelopes from `sender` to `recipient` in any state created within `created`, by sequence number (the
+    /// order delivery takes them), after the row `after` (by its sequence number: for reading page after page; none when
+    /// no such row), at most `limit`: for reading back what older rows carry.
+    func outboxEnvelopes(sender: PartyCode, recipient: PartyCode, created: ClosedRange<Date>, after: String?, limit: Int) async throws -> [OutboxEnvelope]
     /// One outbox envelope, pending or delivered.
     func outboxEnvelope(id: String) async throws -> OutboxEnvelope?
 

@@ -103,6 +103,35 @@ struct EpochAnnouncementDeliveryTests {
         #expect(try await store.epochAnnouncements([Data(epoch.bytes)]).count == 1)
     }
 
+    @Test("two epochs an hour apart whose announcing rows went (one delivered, one withdrawn): each is searched for in its own time")
+    func recoveredForTwoEpochs() async throws {
+        let federation = try await Federation(at: "2017-06-01T00:00:00Z")
+        let store = federation.stores["KR"]!
+        let a = try await federation.releaseToJP(["a1"]) + (try await federation.releaseToJP(["a2"]))
+        federation.clock.set(federation.clock.read().addingTimeInterval(2 * 3_600))
+        let b = try await federation.releaseToJP(["b1"]) + (try await federation.releaseToJP(["b2"]))
+        // As a v6 store held them: each epoch's announcement inside its first row only.
+        try await store.writer.write { db in
+            let announcements = try Data.fetchAll(db, sql: "SELECT bytes FROM epoch_announcements")
+            #expect(announcements.count == 2)
+            for id in [a[0], b[0]] {
+                let seq = try #require(try Int64.fetchOne(db, sql: "SELECT seq FROM outbox WHERE envelope_id = ?", arguments: [id]))
+                let row = try Transmission(encoded: Array(try #require(try Data.fetchOne(db, sql: "SELECT bytes FROM outbox_bytes WHERE seq = ?", arguments: [seq]))))
+                let epochs = try row.envelopes.map { try Envelope.references(ofEncoded: $0).epoch }
+                let own = try announcements.first { try EpochAnnouncement(encoded: $0).epochID == epochs[0] }
+                try db.execute(sql: "UPDATE outbox_bytes SET bytes = ? WHERE seq = ?",
+                               arguments: [Data(Transmission(announcements: [Array(try #require(own))], envelopes: row.envelopes).encoded), seq])
+            }
+            try db.execute(sql: "DELETE FROM epoch_announcements")
+        }
+        #expect(try await federation.nodes["KR"]!.deliver(to: jp, limit: 1) { await federation.nodes["JP"]!.receive($0) }.deliveredIDs == [a[0]])
+        try await federation.nodes["KR"]!.withdraw(b[0], by: "operator-1", reason: "sent in error")
+        let kr = try federation.restarted("KR"), receiver = try federation.restarted("JP")
+        let report = try await kr.deliver(to: jp) { await receiver.receive($0) }
+        #expect(report.deliveredIDs == [a[1], b[1]] && report.refused.isEmpty, "\(report)")
+        #expect(try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM epoch_announcements") } == 2)
+    }
+
     @Test("a round whose rows span two epochs carries both announcements, once each, in the order the rows use them")
     func twoEpochsInOneRound() async throws {
         let federation = try await Federation(at: "2017-06-01T00:00:00Z")

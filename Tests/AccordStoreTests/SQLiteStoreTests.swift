@@ -118,7 +118,7 @@ struct SQLiteStoreTests {
     @Test("a store a newer build migrated is refused with a migration error, and nothing is written to it")
     func newerStore() async throws {
         let store = try SQLiteStore.inMemory()
-        try await store.migrate()
+        try SQLiteStore.migrator.migrate(store.writer, upTo: "v6-outbox-withdrawal")
         try await store.writer.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
         do {
             try await store.migrate()
@@ -126,8 +126,10 @@ struct SQLiteStoreTests {
         } catch let error as StoreError {
             #expect(error.code == .migration && error.message.contains("v99-from-the-future"), "\(error)")
         }
+        // v7 was not applied.
         #expect(try await store.writer.read { db in try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") }
-                == Set(Self.migrations + ["v99-from-the-future"]))
+                == Set(Self.migrations.dropLast() + ["v99-from-the-future"]))
+        #expect(try await store.writer.read { db in try db.tableExists("epoch_announcements") } == false)
     }
 
     @Test("a file store's log is checkpointed beside the commits: SQLite's own threshold is only a safety net")

@@ -581,22 +581,32 @@ struct StoreConformance {
     }
 
     func outboxReadBackByCreation() async throws {
-        try await store.commit(StepWrite(outbox: [outbox("a", seconds: 10), outbox("b", seconds: 20), outbox("u", to: US, seconds: 20)]))
-        try await store.commit(StepWrite(outbox: [outbox("c", seconds: 20), outbox("d", seconds: 30), outbox("e", seconds: 40)]))
+        // Committed in this order (z before a: its creation time is later, its sequence number earlier).
+        try await store.commit(StepWrite(outbox: [outbox("z", seconds: 35), outbox("a", seconds: 10), outbox("b", seconds: 20),
+                                                  outbox("u", to: US, seconds: 20)]))
+        try await store.commit(StepWrite(outbox: [outbox("c", seconds: 20), outbox("d", seconds: 30), outbox("e", seconds: 40),
+                                                  OutboxEnvelope(id: "j", sender: JP, recipient: JP, agreementID: "kr-jp-gsomia-2016",
+                                                                 created: instant(20), bytes: bytes("sealed j"))]))
         try await store.commit(StepWrite(deliveries: [OutboxDelivery(envelopeID: "b", deliveredAt: instant(50), receipt: bytes("receipt b"))]))
         try await store.commit(StepWrite(withdrawals: [OutboxWithdrawal(envelopeID: "c", at: instant(50), by: "operator", reason: "r")]))
-        func read(_ from: Int, _ through: Int, offset: Int = 0, limit: Int = 10) async throws -> [String] {
-            try await store.outboxEnvelopes(sender: KR, recipient: JP, created: instant(from)...instant(through), offset: offset, limit: limit).map(\.id)
+        func read(_ from: Int, _ through: Int, after: String? = nil, limit: Int = 10) async throws -> [String] {
+            try await store.outboxEnvelopes(sender: KR, recipient: JP, created: instant(from)...instant(through), after: after, limit: limit).map(\.id)
         }
-        // Every state, bounds included, in commit order, one route only.
-        #expect(try await read(20, 30) == ["b", "c", "d"])
-        #expect(try await read(0, 100) == ["a", "b", "c", "d", "e"])
-        #expect(try await read(0, 100, offset: 1, limit: 2) == ["b", "c"])
-        #expect(try await read(0, 100, offset: 5).isEmpty)
+        // Every state, bounds included, by sequence number, one route only.
+        #expect(try await read(20, 35) == ["z", "b", "c", "d"])
+        #expect(try await read(0, 100) == ["z", "a", "b", "c", "d", "e"])
+        // Page after page: after the last row read, whatever its creation time.
+        #expect(try await read(0, 100, limit: 2) == ["z", "a"])
+        #expect(try await read(0, 100, after: "a", limit: 2) == ["b", "c"])
+        #expect(try await read(20, 30, after: "z") == ["b", "c", "d"])
+        #expect(try await read(0, 100, after: "e").isEmpty)
+        #expect(try await read(0, 100, after: "no-such-row") == ["z", "a", "b", "c", "d", "e"])
         #expect(try await read(0, 100, limit: 0).isEmpty)
         #expect(try await read(41, 100).isEmpty)
-        let delivered = try #require(try await store.outboxEnvelopes(sender: KR, recipient: JP, created: instant(20)...instant(20), offset: 0, limit: 1).first)
-        #expect(delivered.bytes == bytes("sealed b") && delivered.state == .delivered(at: instant(50), receipt: bytes("receipt b")))
+        let rows = try await store.outboxEnvelopes(sender: KR, recipient: JP, created: instant(20)...instant(20), after: nil, limit: 10)
+        #expect(rows.map(\.bytes) == [bytes("sealed b"), bytes("sealed c")])
+        #expect(rows.first?.state == .delivered(at: instant(50), receipt: bytes("receipt b")))
+        #expect(rows.last?.state == .withdrawn(at: instant(50), by: "operator", reason: "r"))
     }
 
     func epochAnnouncementsAreKeptOnce() async throws {

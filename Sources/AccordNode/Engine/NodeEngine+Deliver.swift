@@ -212,8 +212,8 @@ extension NodeEngine {
     /// The announcement of each epoch `epochs` name, once each, in the order first named: from the sealer while the
     /// epoch is current (no read); for rows written before this node kept announcements apart, as the row itself carries
     /// it (its batch's first row of an epoch); else as stored when the rows were written (one read for them all); else,
-    /// once per process, searched for in the older rows to `peer` (``recoverAnnouncements(of:created:to:)``). An epoch
-    /// none of these announces is logged: the peer opens those envelopes only if it still holds the epoch's keys.
+    /// once per epoch and process, searched for in the older rows to `peer` (``recoverAnnouncement(of:created:to:)``).
+    /// An epoch none of these announces goes without: the peer opens those envelopes only if it still holds its keys.
     private func announcements(
         for epochs: [EpochID?], created: [Date], frames: [Transmission], to peer: PartyCode
     ) async throws -> [[UInt8]] {
@@ -235,49 +235,51 @@ extension NodeEngine {
                 known[EpochID(unchecked: Array(id))] = Array(bytes)
             }
         }
-        let searched = unannouncedEpochs.withLock { $0 }
-        let unstored = named.filter { known[$0] == nil && !searched.contains($0) }
-        if !unstored.isEmpty {
-            let since = zip(epochs, created).filter { epoch, _ in epoch.map(unstored.contains) ?? false }.map(\.1).min() ?? clock()
-            known.merge(try await recoverAnnouncements(of: Set(unstored), created: since, to: peer)) { first, _ in first }
-        }
-        let unannounced = named.filter { known[$0] == nil }
-        if !unannounced.isEmpty {
-            logger.warning("no announcement is held for the epochs of some outbox rows: the peer opens them only if it still holds those epochs' keys", metadata: [
-                "accord.peer": "\(peer)", "accord.epochs": "\(unannounced.map(\.description))"])
+        for epoch in named where known[epoch] == nil && !unannouncedEpochs.withLock({ $0.contains(epoch) }) {
+            // The window of this epoch's own rows in the round (each epoch is searched apart).
+            let times = zip(epochs, created).filter { $0.0 == epoch }.map(\.1)
+            guard let first = times.min(), let last = times.max() else { continue }
+            known[epoch] = await recoverAnnouncement(of: epoch, created: first...last, to: peer)
         }
         return named.compactMap { known[$0] }
     }
 
-    /// Finds the announcements of `epochs` in the rows to `peer` an older build queued (it kept each epoch's announcement
-    /// inside its batch's first row only), and stores what it finds, so that it is found in the store from then on. The
-    /// announcing row was queued at most an epoch's lifetime before `created` (the oldest waiting row of those epochs): the
-    /// rows of that window are read 500 at a time. Epochs not found are remembered, and not searched for again, until
-    /// the node restarts.
-    private func recoverAnnouncements(of epochs: Set<EpochID>, created: Date, to peer: PartyCode) async throws -> [EpochID: [UInt8]] {
+    /// Finds the announcement of `epoch` in the rows to `peer` an older build queued (it kept each epoch's announcement
+    /// inside its batch's first row only), and stores it, so that it is found in the store from then on. The announcing
+    /// row was queued at most an epoch's lifetime before the epoch's waiting rows (`created`, their decision times), with
+    /// ten minutes' margin either side: the rows of that window are read 500 at a time, by sequence number. Only an
+    /// announcement this node signed for `peer` counts. An epoch not found, or whose search failed (a store error, a
+    /// damaged row), is logged and remembered, and not searched for again until the node restarts: delivery goes on.
+    private func recoverAnnouncement(of epoch: EpochID, created: ClosedRange<Date>, to peer: PartyCode) async -> [UInt8]? {
+        unannouncedEpochs.withLock { _ = $0.insert(epoch) }
         let margin: TimeInterval = 600
-        let window = created.addingTimeInterval(-(sealer.policy.lifetime + margin))...created.addingTimeInterval(margin)
-        var found: [EpochID: [UInt8]] = [:]
-        var offset = 0
-        while found.count < epochs.count {
-            let rows = try await store.outboxEnvelopes(sender: party, recipient: peer, created: window, offset: offset, limit: 500)
-            for row in rows {
-                guard let frame = try? Transmission(encoded: Array(row.bytes)) else { continue }
-                for bytes in frame.announcements {
-                    guard let announcement = try? EpochAnnouncement(encoded: bytes), epochs.contains(announcement.epochID) else { continue }
-                    found[announcement.epochID] = found[announcement.epochID] ?? bytes
+        let window = created.lowerBound.addingTimeInterval(-(sealer.policy.lifetime + margin))...created.upperBound.addingTimeInterval(margin)
+        do {
+            var after: String?
+            while true {
+                let rows = try await store.outboxEnvelopes(sender: party, recipient: peer, created: window, after: after, limit: 500)
+                for row in rows {
+                    guard let frame = try? Transmission(encoded: Array(row.bytes)) else { continue }
+                    for bytes in frame.announcements {
+                        guard let announcement = try? EpochAnnouncement(encoded: bytes), announcement.epochID == epoch,
+                              announcement.sender == party.rawValue, announcement.recipient == peer.rawValue else { continue }
+                        try await commit(StepWrite(epochAnnouncements: [EpochAnnouncementRecord(epochID: Data(epoch.bytes), bytes: Data(bytes))]), events: [])
+                        unannouncedEpochs.withLock { _ = $0.remove(epoch) }
+                        logger.notice("an epoch announcement was found in an older outbox row, and kept in the store", metadata: [
+                            "accord.peer": "\(peer)", "accord.epoch": "\(epoch)", "accord.row": "\(row.id)"])
+                        return bytes
+                    }
                 }
+                guard rows.count == 500, let last = rows.last else { break }
+                after = last.id
             }
-            guard rows.count == 500 else { break }
-            offset += rows.count
+            logger.warning("no announcement is held for an epoch of waiting outbox rows: the peer opens them only if it still holds the epoch's keys", metadata: [
+                "accord.peer": "\(peer)", "accord.epoch": "\(epoch)"])
+        } catch {
+            logger.error("cannot search older outbox rows for an epoch's announcement: the peer opens the epoch's rows only if it still holds its keys", metadata: [
+                "accord.peer": "\(peer)", "accord.epoch": "\(epoch)", "accord.error": "\(error)"])
         }
-        unannouncedEpochs.withLock { $0.formUnion(epochs.filter { found[$0] == nil }) }
-        if !found.isEmpty {
-            try await commit(StepWrite(epochAnnouncements: found.map { EpochAnnouncementRecord(epochID: Data($0.key.bytes), bytes: Data($0.value)) }), events: [])
-            logger.notice("epoch announcements found in older outbox rows, and kept in the store", metadata: [
-                "accord.peer": "\(peer)", "accord.epochs": "\(found.keys.map(\.description))"])
-        }
-        return found
+        return nil
     }
 
     /// Sends `transmission` as it is (detached envelopes, version 3 when it carries roots, 4 with consent roots) unless
