@@ -207,9 +207,6 @@ extension SQLiteStore {
         return migrator
     }()
 
-    /// The identifiers of every migration this build registers.
-    static let knownMigrations: Set<String> = Set(migrator.migrations)
-
     /// The identifiers of the migrations applied to this store, in order.
     public func appliedMigrations() async throws -> [String] {
         try await read("reading migrations") { db in try Self.migrator.appliedIdentifiers(db).sorted() }

@@ -73,7 +73,7 @@ public final class SQLiteStore: NodeStore {
         let unknown: [String]
         do {
             unknown = try await writer.read { db in
-                try Self.migrator.hasBeenSuperseded(db) ? Array(try Self.migrator.appliedIdentifiers(db).subtracting(Self.knownMigrations)).sorted() : []
+                try Self.migrator.appliedIdentifiers(db).subtracting(Self.migrator.migrations).sorted()
             }
         } catch {
             throw Self.storeError(error, "reading the applied migrations", code: .migration)

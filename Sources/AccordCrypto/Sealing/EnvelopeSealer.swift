@@ -25,7 +25,7 @@ public final class EnvelopeSealer: Sendable {
         self.policy = policy
     }
 
-    /// The announcements of the current epochs (for rows whose epoch neither the store nor the row announces).
+    /// The announcements of the current epochs (what a delivery round sends with rows sealed in them, without a read).
     public var currentAnnouncements: [EpochAnnouncement] {
         epochs.withLock { $0.values.map(\.announcement) }
     }

@@ -96,13 +96,11 @@ extension NodeEngine {
         do {
             var outbox: [OutboxEnvelope] = []
             var announcements: [EpochAnnouncement] = []
-            var announcementRecords: [EpochAnnouncementRecord] = []
             var signedRoots = Self.rootRecords(transmission.roots + transmission.consentRoots, named: usedRoots)
             if !outboxDrafts.isEmpty {
                 let sealedBatch = try sealer.sealBatch(outboxDrafts.map(\.draft), directory: directory, now: now)
                 announcements = sealedBatch.announcements
                 let sealed = Self.outboxFrames(sealedBatch)
-                announcementRecords = sealed.announcements
                 signedRoots += sealed.roots.filter { root in !signedRoots.contains { $0.digest == root.digest } }
                 for (row, frame) in zip(outboxDrafts, sealed.frames) {
                     let envelope = frame.envelope
@@ -119,7 +117,7 @@ extension NodeEngine {
             let node = party.rawValue
             let stepEvents = events
             try await store.commit(StepWrite(inbox: inbox, outbox: outbox, objects: objects, signedRoots: signedRoots,
-                                                 epochAnnouncements: announcementRecords)) { context in
+                                                 epochAnnouncements: Self.announcementRecords(announcements))) { context in
                 let fresh = stepEvents.filter { !context.inboxDuplicates.contains($0.envelopeID) }.map(\.event)
                 return (try AuditBridge.append(fresh, node: node, at: now, context: context), ())
             }

@@ -176,12 +176,10 @@ extension NodeEngine {
         var events: [AuditEvent] = []
         var frames: ArraySlice<(envelope: Envelope, bytes: Data)> = []
         var announcements: [EpochAnnouncement] = []
-        var announcementRecords: [EpochAnnouncementRecord] = []
         if !drafts.isEmpty {
             let sealedBatch = try sealer.sealBatch(drafts, directory: directory, now: now)
             let sealed = Self.outboxFrames(sealedBatch)
             announcements = sealedBatch.announcements
-            announcementRecords = sealed.announcements
             roots = sealed.roots
             frames = sealed.frames[...]
         }
@@ -197,7 +195,7 @@ extension NodeEngine {
             frames = frames.dropFirst(call.drafts.count)
         }
         try await commit(StepWrite(outbox: outbox, objects: batch.flatMap(\.objects), signedRoots: roots,
-                                   epochAnnouncements: announcementRecords), events: events)
+                                   epochAnnouncements: Self.announcementRecords(announcements)), events: events)
         sealer.announcementsKept(announcements)
     }
 

@@ -109,16 +109,13 @@ public final class NodeEngine: Sendable {
         }
     }
 
-    /// Outbox rows for a sealed batch, and what to store once beside them: its signed root, and the announcements of
-    /// the epochs it opened (or that no stored batch carried yet; the caller reports the step stored with
-    /// ``EnvelopeSealer/announcementsKept(_:)``). A row is a one-envelope ``Transmission``: the envelope in its
-    /// detached form (naming the root by digest), with no announcement: every delivery round sends those of its
-    /// envelopes' epochs, from the sealer while current and from the store after, so that a node restarted at either
-    /// end (epoch keys live in memory) can still open what waits. Relayed envelopes whose attachment can be detached go as version 3, and the originator's root
-    /// and consent root they name are kept too (each once).
-    static func outboxFrames(
-        _ sealed: SealedBatch
-    ) -> (frames: [(envelope: Envelope, bytes: Data)], roots: [SignedRootRecord], announcements: [EpochAnnouncementRecord]) {
+    /// Outbox rows for a sealed batch, and its signed root to store once beside them. A row is a one-envelope
+    /// ``Transmission``: the envelope in its detached form (naming the root by digest), with no announcement: every
+    /// delivery round sends those of its envelopes' epochs, from the sealer while current and from the store after
+    /// (``announcementRecords(_:)``), so that a node restarted at either end (epoch keys live in memory) can still open
+    /// what waits. Relayed envelopes whose attachment can be detached go as version 3, and the originator's root and
+    /// consent root they name are kept too (each once).
+    static func outboxFrames(_ sealed: SealedBatch) -> (frames: [(envelope: Envelope, bytes: Data)], roots: [SignedRootRecord]) {
         let rootBytes = sealed.root.encoded
         let digest = SignedBatchRoot.digest(ofEncoded: rootBytes)
         var roots = [SignedRootRecord(digest: Data(digest), bytes: Data(rootBytes))]
@@ -134,8 +131,13 @@ public final class NodeEngine: Sendable {
         let frames = sealed.envelopes.map { envelope in
             (envelope, Data(Transmission(announcements: [], envelopes: [envelope.detachedEncoding(rootDigest: digest)]).encoded))
         }
-        let announcements = sealed.announcements.map { EpochAnnouncementRecord(epochID: Data($0.epochID.bytes), bytes: Data($0.encoded)) }
-        return (frames, roots, announcements)
+        return (frames, roots)
+    }
+
+    /// The announcements a sealed batch carries (the epochs it opened, or that no stored batch carried yet), to store once
+    /// in the step that queues its rows; the caller then reports them kept with ``EnvelopeSealer/announcementsKept(_:)``.
+    static func announcementRecords(_ announcements: [EpochAnnouncement]) -> [EpochAnnouncementRecord] {
+        announcements.map { EpochAnnouncementRecord(epochID: Data($0.epochID.bytes), bytes: Data($0.encoded)) }
     }
 
     /// When tree heads are signed: after a step, at most once a second of the node's clock, or after 10,000 entries.
